@@ -1,0 +1,39 @@
+//! The command line, as README.md documents it. Scripts depend on it: keep it stable.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "otpvault",
+    version,
+    about = "A desktop authenticator: TOTP, HOTP and Steam codes from an encrypted vault.",
+    long_about = "A desktop authenticator: TOTP, HOTP and Steam codes from an encrypted vault.\n\n\
+                  With no command, opens the window. The commands below serve scripts and terminals.",
+    after_help = "Examples:\n  \
+                  otpvault                                  open the window\n  \
+                  otpvault code --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP'"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the current code of an account, alone on one line.
+    #[command(after_help = "Examples:\n  \
+        otpvault code --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP'\n  \
+        otpvault code --uri 'otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8' --at 59\n  \
+        otpvault code --uri 'otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1'")]
+    Code(CodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// The account as an otpauth:// URI (or a migration URI holding exactly one account).
+    #[arg(long, value_name = "URI")]
+    pub uri: String,
+    /// Compute the code at this Unix time in seconds instead of now (TOTP and Steam).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<u64>,
+}

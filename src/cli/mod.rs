@@ -1,0 +1,52 @@
+//! The command-line front end: each command calls the library and prints its result.
+
+mod args;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, bail};
+
+pub use args::{Cli, CodeArgs, Command};
+
+use crate::uri::{OtpUri, UriError};
+
+/// Exit status for input the user can correct (a malformed URI or secret).
+pub const EXIT_BAD_INPUT: u8 = 3;
+/// Exit status for any other failure.
+pub const EXIT_FAILURE: u8 = 1;
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => crate::gui::run(),
+        Some(Command::Code(args)) => code(&args),
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+fn code(args: &CodeArgs) -> anyhow::Result<()> {
+    let uri: OtpUri = args.uri.parse().context("invalid URI")?;
+    let mut accounts = uri.into_accounts();
+    if accounts.len() > 1 {
+        let names: Vec<String> = accounts.iter().map(|a| a.display_name()).collect();
+        bail!(
+            "the migration URI holds {} accounts ({}); a code needs one account: import them with `otpvault import`",
+            accounts.len(),
+            names.join(", ")
+        );
+    }
+    let account = accounts.pop().context("the URI holds no account")?;
+    println!("{}", account.code_at(args.at.unwrap_or_else(now)));
+    Ok(())
+}
+
+/// The error and its causes on one line, outermost first.
+pub fn describe(error: &anyhow::Error) -> String {
+    error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ")
+}
+
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|cause| cause.is::<UriError>()) { EXIT_BAD_INPUT } else { EXIT_FAILURE }
+}

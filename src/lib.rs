@@ -1,0 +1,16 @@
+//! otpvault: a desktop authenticator. This library holds every capability; the command line
+//! (`cli`) and the window (`gui`) only call it.
+
+pub mod account;
+pub mod cli;
+pub mod gui;
+pub mod import;
+pub mod migration;
+pub mod otp;
+pub mod secret;
+pub mod uri;
+
+pub use account::Account;
+pub use otp::{Algorithm, Code, Digits, Kind, Params, Period};
+pub use secret::Secret;
+pub use uri::OtpUri;

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, a module per topic.
+
+mod common;
+
+mod cli_code;
+mod oathtool;
+mod otp_vectors;
+mod roundtrip;

@@ -6,3 +6,9 @@ mod cli_code;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;
+mod vault;
+mod vault_cli;
+#[cfg(unix)]
+mod vault_crash;
+mod vault_keyring;
+mod vault_vectors;

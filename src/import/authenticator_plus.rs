@@ -23,8 +23,10 @@ fn malformed(reason: impl Into<String>) -> ImportError {
     ImportError::Malformed { format: FORMAT, reason: reason.into() }
 }
 
+type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
+
 /// The archive and the index of its `Accounts.txt`, wherever in the tree it is.
-fn open(bytes: &[u8]) -> Result<(ZipArchive<Cursor<&[u8]>>, usize), ImportError> {
+fn open(bytes: &[u8]) -> Result<(Archive<'_>, usize), ImportError> {
     let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(format!("unreadable ZIP: {e}")))?;
     let index = (0..archive.len())
         .find(|&i| {

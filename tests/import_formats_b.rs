@@ -392,3 +392,34 @@ fn deeply_nested_java_streams_fail_cleanly() {
         assert!(importer.import(&data, Some(&password)).is_err(), "{} bytes", data.len());
     }
 }
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in files {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn authenticator_plus_database_is_refused_clearly() {
+    let data = zip_of(&[("authplus.db", &[0x5a; 4096])]);
+    assert_eq!(import::detect(&data).unwrap().id(), "authenticator-plus");
+    match import::import(&data, None, Some(&SecretString::from("test".to_owned()))) {
+        Err(error @ ImportError::Unsupported { .. }) => assert!(error.to_string().contains("SQLCipher"), "{error}"),
+        other => panic!("expected an unsupported-format error, got {other:?}"),
+    }
+}
+
+#[test]
+fn plain_authenticator_plus_zip_and_other_zips() {
+    let uris = bytes("plain.txt");
+    let data = zip_of(&[("backup/Accounts.txt", &uris)]);
+    assert!(!import::detect(&data).unwrap().needs_password(&data));
+    assert_eq!(import::import(&data, None, None).unwrap(), canonical());
+    let other = zip_of(&[("notes.txt", b"hello")]);
+    assert!(matches!(import::detect(&other), Err(ImportError::UnsupportedFormat)));
+}

@@ -1,5 +1,7 @@
 //! Authenticator Plus: its export is a password-encrypted ZIP (ZipCrypto) holding
-//! `Accounts.txt`, one `otpauth://` URI a line.
+//! `Accounts.txt`, one `otpauth://` URI a line. A ZIP holding the app's SQLCipher database
+//! (`authplus.db`) instead is recognised and refused with a clear error: no sample of that
+//! database is at hand to check a reader against.
 
 use std::io::{Cursor, Read};
 
@@ -14,6 +16,8 @@ use crate::uri::OtpUri;
 
 const FORMAT: &str = "Authenticator Plus (encrypted ZIP)";
 const ACCOUNTS_FILE: &str = "Accounts.txt";
+/// The app's own backup, an SQLCipher database; recognised so that it gets a clear answer.
+const DATABASE_FILE: &str = "authplus.db";
 /// A URI list of thousands of accounts stays far below this; more is a ZIP bomb.
 const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -25,18 +29,24 @@ fn malformed(reason: impl Into<String>) -> ImportError {
 
 type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
 
-/// The archive and the index of its `Accounts.txt`, wherever in the tree it is.
+/// The index of the entry called `file`, wherever in the tree it is.
+fn find(archive: &Archive<'_>, file: &str) -> Option<usize> {
+    (0..archive.len()).find(|&i| {
+        archive.name_for_index(i).and_then(Result::ok).is_some_and(|name| name.rsplit('/').next() == Some(file))
+    })
+}
+
+/// The archive and the index of its `Accounts.txt`.
 fn open(bytes: &[u8]) -> Result<(Archive<'_>, usize), ImportError> {
     let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(format!("unreadable ZIP: {e}")))?;
-    let index = (0..archive.len())
-        .find(|&i| {
-            archive
-                .name_for_index(i)
-                .and_then(Result::ok)
-                .is_some_and(|name| name.rsplit('/').next() == Some(ACCOUNTS_FILE))
-        })
-        .ok_or_else(|| malformed(format!("the ZIP holds no {ACCOUNTS_FILE}")))?;
-    Ok((archive, index))
+    match find(&archive, ACCOUNTS_FILE) {
+        Some(index) => Ok((archive, index)),
+        None if find(&archive, DATABASE_FILE).is_some() => Err(ImportError::Unsupported {
+            format: FORMAT,
+            what: format!("its SQLCipher database ({DATABASE_FILE}) rather than the {ACCOUNTS_FILE} export"),
+        }),
+        None => Err(malformed(format!("the ZIP holds no {ACCOUNTS_FILE}"))),
+    }
 }
 
 fn is_encrypted(bytes: &[u8]) -> bool {
@@ -53,7 +63,7 @@ impl Importer for AuthenticatorPlus {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        bytes.starts_with(b"PK\x03\x04") && open(bytes).is_ok()
+        bytes.starts_with(b"PK\x03\x04") && !matches!(open(bytes), Err(ImportError::Malformed { .. }))
     }
 
     fn needs_password(&self, bytes: &[u8]) -> bool {

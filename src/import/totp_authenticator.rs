@@ -1,7 +1,8 @@
 //! TOTP Authenticator (BinaryBoot): the encrypted backup file (base64 of AES-256-CBC, key the
 //! SHA-256 of the password, zero IV) and the app's preferences file
-//! (`TOTP_Authenticator_Preferences.xml`). Both hold the same JSON token list. The app shows
-//! SHA1, 6-digit, 30 s codes whatever other digits or period its tokens record.
+//! (`TOTP_Authenticator_Preferences.xml`). Both hold the same JSON token list. Accounts are read
+//! as SHA1, 6 digits, 30 s: the reference exports of the app show those codes, although its tokens
+//! also record the `digits` and `period` of the QR code they were scanned from.
 
 use aes::Aes256;
 use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};

@@ -74,11 +74,12 @@ impl Importer for StratumDatabase {
     fn import(&self, bytes: &[u8], _password: Option<&SecretString>) -> Result<Vec<Account>, ImportError> {
         let connection = sqlite::open(bytes, FORMAT)?;
         let read_error = sqlite::read_error(FORMAT);
+        const SELECT: &str =
+            "SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator";
+        // The app's order when the table keeps one, else the order of insertion.
         let mut statement = connection
-            .prepare(
-                "SELECT type, issuer, username, secret, algorithm, digits, period, counter \
-                 FROM authenticator ORDER BY ranking, rowid",
-            )
+            .prepare(&format!("{SELECT} ORDER BY ranking, rowid"))
+            .or_else(|_| connection.prepare(&format!("{SELECT} ORDER BY rowid")))
             .map_err(&read_error)?;
         let rows = statement
             .query_map([], |row| {

@@ -3,6 +3,7 @@
 mod common;
 
 mod cli_code;
+mod import_formats_b;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;

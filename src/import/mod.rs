@@ -10,6 +10,20 @@ pub use otpvault::OtpvaultBackup;
 
 use crate::account::Account;
 
+mod android_prefs;
+mod otp_fields;
+mod sqlite;
+
+pub mod authenticator_plus;
+pub mod authy;
+pub mod battle_net;
+pub mod freeotp_v2;
+pub mod freeotp_xml;
+pub mod google_authenticator_db;
+pub mod microsoft_authenticator_db;
+pub mod stratum_db;
+pub mod totp_authenticator;
+
 /// Why a file could not be imported. An import either returns every account or fails whole.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -47,7 +61,19 @@ pub trait Importer: Sync {
 }
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
-pub static REGISTRY: &[&dyn Importer] = &[&OtpvaultBackup];
+pub static REGISTRY: &[&dyn Importer] = &[
+    &OtpvaultBackup,
+    &freeotp_v2::FreeOtpV2,
+    &authenticator_plus::AuthenticatorPlus,
+    &stratum_db::StratumDatabase,
+    &google_authenticator_db::GoogleAuthenticatorDatabase,
+    &microsoft_authenticator_db::MicrosoftAuthenticatorDatabase,
+    &authy::Authy,
+    &battle_net::BattleNet,
+    &freeotp_xml::FreeOtpXml,
+    // Last: an encrypted TOTP Authenticator backup is only recognisable as base64 of AES blocks.
+    &totp_authenticator::TotpAuthenticator,
+];
 
 fn supported_ids() -> String {
     REGISTRY.iter().map(|i| i.id()).collect::<Vec<_>>().join(", ")

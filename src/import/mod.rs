@@ -3,6 +3,19 @@
 //! Each format lives in its own file, implements [`Importer`] and is listed once in [`REGISTRY`].
 //! Detection reads the content; a file name is only a hint.
 
+mod aegis;
+mod andotp;
+mod bitwarden;
+mod duo;
+mod ente;
+mod freeotp_plus;
+mod kit;
+mod otpauth_list;
+mod proton;
+mod steam;
+mod stratum;
+mod twofas;
+
 use secrecy::SecretString;
 
 use crate::account::Account;
@@ -41,10 +54,27 @@ pub trait Importer: Sync {
     fn needs_password(&self, bytes: &[u8]) -> bool;
     /// Every account of the file, or an error and none.
     fn import(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Account>, ImportError>;
+    /// Whether a file name suggests this format: only for formats whose content has no mark
+    /// (e.g. andOTP's headerless encrypted backups). Consulted after every `detect` said no.
+    fn matches_file_name(&self, _file_name: &str) -> bool {
+        false
+    }
 }
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
-pub static REGISTRY: &[&dyn Importer] = &[];
+pub static REGISTRY: &[&dyn Importer] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &stratum::Stratum,
+    &proton::Proton,
+    &bitwarden::Bitwarden,
+    &freeotp_plus::FreeOtpPlus,
+    &steam::Steam,
+    &duo::Duo,
+    &andotp::AndOtp,
+    &ente::Ente,
+    &otpauth_list::OtpauthList,
+];
 
 fn supported_ids() -> String {
     REGISTRY.iter().map(|i| i.id()).collect::<Vec<_>>().join(", ")
@@ -66,6 +96,13 @@ pub fn by_id(id: &str) -> Result<&'static dyn Importer, ImportError> {
 /// The importer whose format `bytes` are in.
 pub fn detect(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
     REGISTRY.iter().copied().find(|i| i.detect(bytes)).ok_or(ImportError::UnsupportedFormat)
+}
+
+/// Like [`detect`], then falls back on the file name for formats whose content has no mark.
+pub fn detect_named(bytes: &[u8], file_name: &str) -> Result<&'static dyn Importer, ImportError> {
+    detect(bytes).or_else(|_| {
+        REGISTRY.iter().copied().find(|i| i.matches_file_name(file_name)).ok_or(ImportError::UnsupportedFormat)
+    })
 }
 
 /// Reads a backup: with `format` when the user named one, else by its content.

@@ -2,7 +2,7 @@
 //! export has the shape Aegis's vault-format document prescribes.
 
 use otpvault::export::{self, ExportError};
-use otpvault::import::{self, ImportError};
+use otpvault::import::{self, Grouped, ImportError};
 use otpvault::otp::{Algorithm, Digits, Params, Period};
 use otpvault::{Account, Secret};
 use secrecy::SecretString;
@@ -35,6 +35,23 @@ fn accounts() -> Vec<Account> {
     all
 }
 
+/// The accounts filed under groups, as a vault holds them: two share one, some have none.
+fn grouped() -> Vec<Grouped> {
+    let groups = [Some("Work"), None, Some("Home"), Some("Work")];
+    accounts()
+        .into_iter()
+        .zip(groups.iter().cycle())
+        .map(|(account, group)| Grouped { account, group: group.map(str::to_owned) })
+        .collect()
+}
+
+/// Reads an export back through the importer content detection picks, groups included.
+fn read_back(bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Grouped>, ImportError> {
+    let importer = import::detect(bytes)?;
+    assert_eq!(importer.id(), "aegis");
+    import::import_grouped(importer, bytes, password)
+}
+
 fn assert_same(file: &str, got: &[Account], want: &[Account]) {
     assert_eq!(got.len(), want.len(), "{file}: account count");
     for (got, want) in got.iter().zip(want) {
@@ -53,19 +70,20 @@ fn otpauth_list_reads_back() {
 
 #[test]
 fn aegis_plain_reads_back() {
-    let all = accounts();
+    let all = grouped();
     let json = export::aegis_plain(&all);
-    assert_eq!(import::detect(json.as_bytes()).unwrap().id(), "aegis");
-    assert_same("aegis plain", &import::import(json.as_bytes(), None, None).unwrap(), &all);
+    assert_eq!(read_back(json.as_bytes(), None).unwrap(), all);
+    let accounts: Vec<Account> = all.into_iter().map(|g| g.account).collect();
+    assert_same("aegis plain", &import::import(json.as_bytes(), None, None).unwrap(), &accounts);
 }
 
 #[test]
 fn aegis_encrypted_reads_back_with_its_password_only() {
-    let all = accounts();
+    let all = grouped();
     let password = SecretString::from("correct horse".to_owned());
     let json = export::aegis_encrypted(&all, &password).unwrap();
-    assert!(!json.contains(&*all[0].secret.to_base32()), "a seed appears in clear");
-    assert_same("aegis encrypted", &import::import(json.as_bytes(), None, Some(&password)).unwrap(), &all);
+    assert!(!json.contains(&*all[0].account.secret.to_base32()), "a seed appears in clear");
+    assert_eq!(read_back(json.as_bytes(), Some(&password)).unwrap(), all);
     let wrong = SecretString::from("incorrect horse".to_owned());
     assert!(matches!(import::import(json.as_bytes(), None, Some(&wrong)), Err(ImportError::WrongPassword(_))));
     assert!(matches!(import::import(json.as_bytes(), None, None), Err(ImportError::PasswordRequired(_))));
@@ -74,7 +92,7 @@ fn aegis_encrypted_reads_back_with_its_password_only() {
 #[test]
 fn aegis_encrypted_refuses_an_empty_password() {
     let empty = SecretString::from(String::new());
-    assert!(matches!(export::aegis_encrypted(&accounts(), &empty), Err(ExportError::EmptyPassword)));
+    assert!(matches!(export::aegis_encrypted(&grouped(), &empty), Err(ExportError::EmptyPassword)));
 }
 
 fn hex_len(value: &Value) -> usize {
@@ -86,16 +104,18 @@ fn hex_len(value: &Value) -> usize {
 /// The fields and types of aegis-vault-format.md, which Aegis itself parses.
 #[test]
 fn aegis_export_follows_the_vault_format() {
-    let all = accounts();
+    let all = grouped();
     let plain: Value = serde_json::from_str(&export::aegis_plain(&all)).unwrap();
     assert_eq!(plain["version"], 1);
     assert!(plain["header"]["slots"].is_null() && plain["header"]["params"].is_null());
     let db = &plain["db"];
     assert_eq!(db["version"], 3);
-    assert_eq!(db["groups"], Value::Array(vec![]));
+    let groups = db["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Work", "Home"]);
     let entries = db["entries"].as_array().unwrap();
     assert_eq!(entries.len(), all.len());
-    for (entry, account) in entries.iter().zip(&all) {
+    for (entry, Grouped { account, group }) in entries.iter().zip(&all) {
         assert_eq!(entry["type"], account.params.kind.as_str());
         assert_eq!(uuid::Uuid::parse_str(entry["uuid"].as_str().unwrap()).unwrap().get_version_num(), 4);
         assert_eq!(entry["name"], account.name.as_str());
@@ -103,7 +123,14 @@ fn aegis_export_follows_the_vault_format() {
         assert_eq!(entry["note"], "");
         assert_eq!(entry["favorite"], false);
         assert!(entry["icon"].is_null() && entry["icon_mime"].is_null() && entry["icon_hash"].is_null());
-        assert_eq!(entry["groups"], Value::Array(vec![]));
+        let uuids: Vec<&Value> = entry["groups"].as_array().unwrap().iter().collect();
+        match group {
+            Some(name) => {
+                let uuid = &groups.iter().find(|g| g["name"] == name.as_str()).unwrap()["uuid"];
+                assert_eq!(uuids, [uuid]);
+            }
+            None => assert!(uuids.is_empty()),
+        }
         let info = &entry["info"];
         assert_eq!(info["secret"], account.secret.to_base32().as_str());
         assert_eq!(info["algo"], account.params.algorithm.as_str());
@@ -138,8 +165,8 @@ fn aegis_export_follows_the_vault_format() {
 #[test]
 fn two_encrypted_exports_share_no_key_material() {
     let password = SecretString::from("pw".to_owned());
-    let a: Value = serde_json::from_str(&export::aegis_encrypted(&accounts(), &password).unwrap()).unwrap();
-    let b: Value = serde_json::from_str(&export::aegis_encrypted(&accounts(), &password).unwrap()).unwrap();
+    let a: Value = serde_json::from_str(&export::aegis_encrypted(&grouped(), &password).unwrap()).unwrap();
+    let b: Value = serde_json::from_str(&export::aegis_encrypted(&grouped(), &password).unwrap()).unwrap();
     for field in ["salt", "key"] {
         assert_ne!(a["header"]["slots"][0][field], b["header"]["slots"][0][field], "{field}");
     }

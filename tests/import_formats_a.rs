@@ -45,7 +45,24 @@ fn aegis_encrypted_json() {
 
 #[test]
 fn aegis_plain_grouped_v2_json() {
-    check("aegis_plain_grouped_v2.json", None, "aegis", 7, &[]);
+    let file = "aegis_plain_grouped_v2.json";
+    check(file, None, "aegis", 7, &[]);
+    let bytes = expected::bytes(file);
+    let grouped = import::import_grouped(import::detect(&bytes).unwrap(), &bytes, None).unwrap();
+    let groups: Vec<(&str, Option<&str>)> =
+        grouped.iter().map(|g| (g.account.issuer.as_deref().unwrap(), g.group.as_deref())).collect();
+    assert_eq!(
+        groups,
+        [
+            ("Deno", Some("group1")),
+            ("SPDX", None),
+            ("Airbnb", Some("group1")),
+            ("Issuu", Some("group2")),
+            ("Air Canada", None),
+            ("WWE", None),
+            ("Boeing", None),
+        ]
+    );
 }
 
 #[test]

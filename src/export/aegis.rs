@@ -9,7 +9,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::ExportError;
-use crate::account::Account;
+use crate::import::Grouped;
 use crate::otp::Kind;
 
 const VAULT_VERSION: u32 = 1;
@@ -58,7 +58,13 @@ struct Slot {
 struct Content<'a> {
     version: u32,
     entries: Vec<Entry<'a>>,
-    groups: [(); 0],
+    groups: Vec<Group<'a>>,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    uuid: String,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,7 +80,7 @@ struct Entry<'a> {
     icon_mime: Option<()>,
     icon_hash: Option<()>,
     info: Info,
-    groups: [(); 0],
+    groups: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +99,8 @@ fn plain_str<S: serde::Serializer>(text: &Zeroizing<String>, serializer: S) -> R
     serializer.serialize_str(text)
 }
 
-fn entry(account: &Account) -> Entry<'_> {
+fn entry<'a>(grouped: &'a Grouped, groups: &[Group<'_>]) -> Entry<'a> {
+    let account = &grouped.account;
     let p = &account.params;
     let info = Info {
         secret: account.secret.to_base32(),
@@ -113,12 +120,19 @@ fn entry(account: &Account) -> Entry<'_> {
         icon_mime: None,
         icon_hash: None,
         info,
-        groups: [],
+        groups: groups.iter().filter(|g| Some(g.name) == grouped.group.as_deref()).map(|g| g.uuid.clone()).collect(),
     }
 }
 
-fn content(accounts: &[Account]) -> Content<'_> {
-    Content { version: CONTENT_VERSION, entries: accounts.iter().map(entry).collect(), groups: [] }
+fn content(accounts: &[Grouped]) -> Content<'_> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for name in accounts.iter().filter_map(|a| a.group.as_deref()) {
+        if !groups.iter().any(|g| g.name == name) {
+            groups.push(Group { uuid: uuid::Uuid::new_v4().to_string(), name });
+        }
+    }
+    let entries = accounts.iter().map(|a| entry(a, &groups)).collect();
+    Content { version: CONTENT_VERSION, entries, groups }
 }
 
 fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
@@ -127,8 +141,8 @@ fn to_json<T: Serialize>(value: &T) -> Zeroizing<String> {
     )
 }
 
-/// An unencrypted Aegis vault holding `accounts`.
-pub fn aegis_plain(accounts: &[Account]) -> Zeroizing<String> {
+/// An unencrypted Aegis vault holding `accounts`, each in its group when it has one.
+pub fn aegis_plain(accounts: &[Grouped]) -> Zeroizing<String> {
     to_json(&Vault { version: VAULT_VERSION, header: Header { slots: None, params: None }, db: content(accounts) })
 }
 
@@ -148,7 +162,7 @@ fn seal(key: &[u8], plain: &[u8]) -> Result<([u8; 12], Vec<u8>, Vec<u8>), Export
 }
 
 /// An Aegis vault holding `accounts`, encrypted so that `password` opens it in Aegis.
-pub fn aegis_encrypted(accounts: &[Account], password: &SecretString) -> Result<String, ExportError> {
+pub fn aegis_encrypted(accounts: &[Grouped], password: &SecretString) -> Result<String, ExportError> {
     if password.expose_secret().is_empty() {
         return Err(ExportError::EmptyPassword);
     }

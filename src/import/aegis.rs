@@ -6,7 +6,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::kit::{self, account, bad_entry, base32_secret, gcm_open, json, malformed};
-use super::{ImportError, Importer};
+use super::{Grouped, ImportError, Importer};
 use crate::account::Account;
 use crate::otp::Kind;
 
@@ -52,6 +52,14 @@ struct Slot {
 #[derive(Deserialize)]
 struct Content {
     entries: Vec<serde_json::Value>,
+    /// Content version 3: groups by UUID, which entries list in `groups`.
+    groups: Option<Vec<Group>>,
+}
+
+#[derive(Deserialize)]
+struct Group {
+    uuid: String,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +69,10 @@ struct Entry {
     name: Option<String>,
     issuer: Option<String>,
     info: Info,
+    /// Content version 2: the group's name.
+    group: Option<String>,
+    /// Content version 3: UUIDs of the groups (Aegis allows several; the first is kept).
+    groups: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -121,7 +133,7 @@ fn decrypt(header: &Header, db: &serde_json::Value, password: &SecretString) -> 
     serde_json::from_slice(&plain).map_err(|e| malformed(FORMAT, format!("the decrypted content: {e}")))
 }
 
-fn convert(index: usize, value: serde_json::Value) -> Result<Account, ImportError> {
+fn convert(index: usize, value: serde_json::Value, groups: &[Group]) -> Result<Grouped, ImportError> {
     let entry: Entry = serde_json::from_value(value).map_err(|e| bad_entry(FORMAT, index, e))?;
     let kind = match entry.kind.to_ascii_lowercase().as_str() {
         "totp" => Kind::Totp,
@@ -133,7 +145,10 @@ fn convert(index: usize, value: serde_json::Value) -> Result<Account, ImportErro
     let params = kit::params(kind, info.algo.as_deref(), info.digits, info.period, info.counter)
         .map_err(|e| bad_entry(FORMAT, index, e))?;
     let secret = base32_secret(&info.secret).map_err(|e| bad_entry(FORMAT, index, e))?;
-    Ok(account(entry.issuer.as_deref(), entry.name.as_deref(), secret, params))
+    let by_uuid = |uuid: &String| groups.iter().find(|g| g.uuid.eq_ignore_ascii_case(uuid)).map(|g| g.name.clone());
+    let group = entry.group.or_else(|| entry.groups.iter().flatten().find_map(by_uuid));
+    let account = account(entry.issuer.as_deref(), entry.name.as_deref(), secret, params);
+    Ok(Grouped { account, group: group.filter(|g| !g.trim().is_empty()) })
 }
 
 fn is_encrypted(vault: &Vault) -> bool {
@@ -158,6 +173,10 @@ impl Importer for Aegis {
     }
 
     fn import(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Account>, ImportError> {
+        Ok(self.import_grouped(bytes, password)?.into_iter().map(|g| g.account).collect())
+    }
+
+    fn import_grouped(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Grouped>, ImportError> {
         let vault: Vault = serde_json::from_slice(bytes).map_err(|e| malformed(FORMAT, e.to_string()))?;
         if vault.version != 1 {
             return Err(ImportError::Unsupported { format: FORMAT, what: format!("vault version {}", vault.version) });
@@ -167,6 +186,7 @@ impl Importer for Aegis {
         } else {
             Content::deserialize(&vault.db).map_err(|e| malformed(FORMAT, format!("db: {e}")))?
         };
-        content.entries.into_iter().enumerate().map(|(index, entry)| convert(index, entry)).collect()
+        let groups = content.groups.unwrap_or_default();
+        content.entries.into_iter().enumerate().map(|(index, entry)| convert(index, entry, &groups)).collect()
     }
 }

@@ -59,6 +59,18 @@ pub trait Importer: Sync {
     fn matches_file_name(&self, _file_name: &str) -> bool {
         false
     }
+    /// Every account with the group (folder) the app filed it under. Formats with groups
+    /// override this; the others have none.
+    fn import_grouped(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Grouped>, ImportError> {
+        Ok(self.import(bytes, password)?.into_iter().map(|account| Grouped { account, group: None }).collect())
+    }
+}
+
+/// An imported account and the group the source app kept it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouped {
+    pub account: Account,
+    pub group: Option<String>,
 }
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
@@ -119,6 +131,24 @@ pub fn import(
         return Err(ImportError::PasswordRequired(importer.name()));
     }
     let accounts = importer.import(bytes, password)?;
+    if accounts.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(accounts)
+}
+
+/// Reads a backup with `importer`, keeping the groups the source app filed accounts under.
+/// Refuses before reading when the file needs a password and none is given, and when it holds
+/// no account.
+pub fn import_grouped(
+    importer: &dyn Importer,
+    bytes: &[u8],
+    password: Option<&SecretString>,
+) -> Result<Vec<Grouped>, ImportError> {
+    if password.is_none() && importer.needs_password(bytes) {
+        return Err(ImportError::PasswordRequired(importer.name()));
+    }
+    let accounts = importer.import_grouped(bytes, password)?;
     if accounts.is_empty() {
         return Err(ImportError::Empty);
     }

@@ -17,7 +17,15 @@ pub struct Bitwarden;
 #[derive(Deserialize)]
 struct Export {
     encrypted: Option<bool>,
+    folders: Option<serde_json::Value>,
     items: Vec<Item>,
+}
+
+impl Export {
+    /// Bitwarden writes `encrypted` (and before that `folders`) beside `items`.
+    fn is_bitwarden(&self) -> bool {
+        self.encrypted.is_some() || self.folders.is_some()
+    }
 }
 
 #[derive(Deserialize)]
@@ -102,7 +110,7 @@ impl Importer for Bitwarden {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        json::<Export>(bytes).is_some() || text(bytes).is_some_and(is_csv)
+        json::<Export>(bytes).is_some_and(|e| e.is_bitwarden()) || text(bytes).is_some_and(is_csv)
     }
 
     fn needs_password(&self, _bytes: &[u8]) -> bool {

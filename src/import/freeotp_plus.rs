@@ -59,7 +59,7 @@ impl Importer for FreeOtpPlus {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        json::<Export>(bytes).is_some()
+        json::<Export>(bytes).is_some_and(|e| e.tokens.first().is_some_and(|t| t["secret"].is_array()))
     }
 
     fn needs_password(&self, _bytes: &[u8]) -> bool {

@@ -43,7 +43,13 @@ impl Importer for Steam {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        json::<File>(bytes).is_some()
+        match json::<File>(bytes) {
+            Some(File::Single(_)) => true,
+            Some(File::Accounts { accounts }) => {
+                !accounts.is_empty() && accounts.values().all(|a| a.get("shared_secret").is_some())
+            }
+            None => false,
+        }
     }
 
     fn needs_password(&self, _bytes: &[u8]) -> bool {

@@ -10,6 +10,7 @@ pub mod migration;
 pub mod otp;
 pub mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use account::Account;
 pub use otp::{Algorithm, Code, Digits, Kind, Params, Period};

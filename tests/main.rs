@@ -8,3 +8,9 @@ mod import_formats_a;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;
+mod vault;
+mod vault_cli;
+#[cfg(unix)]
+mod vault_crash;
+mod vault_keyring;
+mod vault_vectors;

@@ -18,6 +18,9 @@ mod twofas;
 
 use secrecy::SecretString;
 
+mod otpvault;
+pub use otpvault::OtpvaultBackup;
+
 use crate::account::Account;
 
 /// Why a file could not be imported. An import either returns every account or fails whole.
@@ -75,6 +78,7 @@ pub struct Grouped {
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
 pub static REGISTRY: &[&dyn Importer] = &[
+    &OtpvaultBackup,
     &aegis::Aegis,
     &twofas::TwoFas,
     &stratum::Stratum,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cli;
+pub mod export;
 pub mod gui;
 pub mod import;
 pub mod migration;

@@ -3,6 +3,8 @@
 mod common;
 
 mod cli_code;
+mod export_roundtrip;
+mod import_formats_a;
 mod import_formats_b;
 mod oathtool;
 mod otp_vectors;

@@ -3,26 +3,36 @@
 //! Each format lives in its own file, implements [`Importer`] and is listed once in [`REGISTRY`].
 //! Detection reads the content; a file name is only a hint.
 
+mod aegis;
+mod andotp;
+mod android_prefs;
+mod authenticator_plus;
+mod authy;
+mod battle_net;
+mod bitwarden;
+mod duo;
+mod ente;
+mod freeotp_plus;
+pub mod freeotp_v2;
+mod freeotp_xml;
+mod google_authenticator_db;
+mod kit;
+mod microsoft_authenticator_db;
+mod otp_fields;
+mod otpauth_list;
+mod otpvault;
+mod proton;
+mod sqlite;
+mod steam;
+mod stratum;
+mod stratum_db;
+mod totp_authenticator;
+mod twofas;
+
 use secrecy::SecretString;
 
-mod otpvault;
-pub use otpvault::OtpvaultBackup;
-
 use crate::account::Account;
-
-mod android_prefs;
-mod otp_fields;
-mod sqlite;
-
-pub mod authenticator_plus;
-pub mod authy;
-pub mod battle_net;
-pub mod freeotp_v2;
-pub mod freeotp_xml;
-pub mod google_authenticator_db;
-pub mod microsoft_authenticator_db;
-pub mod stratum_db;
-pub mod totp_authenticator;
+pub use otpvault::OtpvaultBackup;
 
 /// Why a file could not be imported. An import either returns every account or fails whole.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +68,23 @@ pub trait Importer: Sync {
     fn needs_password(&self, bytes: &[u8]) -> bool;
     /// Every account of the file, or an error and none.
     fn import(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Account>, ImportError>;
+    /// Whether a file name suggests this format: only for formats whose content has no mark
+    /// (e.g. andOTP's headerless encrypted backups). Consulted after every `detect` said no.
+    fn matches_file_name(&self, _file_name: &str) -> bool {
+        false
+    }
+    /// Every account with the group (folder) the app filed it under. Formats with groups
+    /// override this; the others have none.
+    fn import_grouped(&self, bytes: &[u8], password: Option<&SecretString>) -> Result<Vec<Grouped>, ImportError> {
+        Ok(self.import(bytes, password)?.into_iter().map(|account| Grouped { account, group: None }).collect())
+    }
+}
+
+/// An imported account and the group the source app kept it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouped {
+    pub account: Account,
+    pub group: Option<String>,
 }
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
@@ -71,6 +98,17 @@ pub static REGISTRY: &[&dyn Importer] = &[
     &authy::Authy,
     &battle_net::BattleNet,
     &freeotp_xml::FreeOtpXml,
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &stratum::Stratum,
+    &proton::Proton,
+    &bitwarden::Bitwarden,
+    &freeotp_plus::FreeOtpPlus,
+    &steam::Steam,
+    &duo::Duo,
+    &andotp::AndOtp,
+    &ente::Ente,
+    &otpauth_list::OtpauthList,
     // Last: an encrypted TOTP Authenticator backup is only recognisable as base64 of AES blocks.
     &totp_authenticator::TotpAuthenticator,
 ];
@@ -97,6 +135,13 @@ pub fn detect(bytes: &[u8]) -> Result<&'static dyn Importer, ImportError> {
     REGISTRY.iter().copied().find(|i| i.detect(bytes)).ok_or(ImportError::UnsupportedFormat)
 }
 
+/// Like [`detect`], then falls back on the file name for formats whose content has no mark.
+pub fn detect_named(bytes: &[u8], file_name: &str) -> Result<&'static dyn Importer, ImportError> {
+    detect(bytes).or_else(|_| {
+        REGISTRY.iter().copied().find(|i| i.matches_file_name(file_name)).ok_or(ImportError::UnsupportedFormat)
+    })
+}
+
 /// Reads a backup: with `format` when the user named one, else by its content.
 pub fn import(
     bytes: &[u8],
@@ -111,6 +156,24 @@ pub fn import(
         return Err(ImportError::PasswordRequired(importer.name()));
     }
     let accounts = importer.import(bytes, password)?;
+    if accounts.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(accounts)
+}
+
+/// Reads a backup with `importer`, keeping the groups the source app filed accounts under.
+/// Refuses before reading when the file needs a password and none is given, and when it holds
+/// no account.
+pub fn import_grouped(
+    importer: &dyn Importer,
+    bytes: &[u8],
+    password: Option<&SecretString>,
+) -> Result<Vec<Grouped>, ImportError> {
+    if password.is_none() && importer.needs_password(bytes) {
+        return Err(ImportError::PasswordRequired(importer.name()));
+    }
+    let accounts = importer.import_grouped(bytes, password)?;
     if accounts.is_empty() {
         return Err(ImportError::Empty);
     }

@@ -26,6 +26,13 @@ pub enum Command {
         otpvault code --uri 'otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8' --at 59\n  \
         otpvault code --uri 'otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1'")]
     Code(CodeArgs),
+    /// Print the text of every QR code in images, on the screen or on the clipboard.
+    #[command(after_help = "Examples:\n  \
+        otpvault scan screenshot.png\n  \
+        otpvault scan --json a.png b.jpg\n  \
+        otpvault scan --screen\n  \
+        otpvault scan --clipboard")]
+    Scan(ScanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -36,4 +43,20 @@ pub struct CodeArgs {
     /// Compute the code at this Unix time in seconds instead of now (TOTP and Steam).
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Image files (PNG, JPEG, GIF, BMP, WebP, TIFF, ICO, PNM).
+    #[arg(value_name = "FILE", required_unless_present_any = ["screen", "clipboard"])]
+    pub files: Vec<std::path::PathBuf>,
+    /// Capture every monitor and scan what it shows.
+    #[arg(long, conflicts_with_all = ["files", "clipboard"])]
+    pub screen: bool,
+    /// Scan the image on the clipboard.
+    #[arg(long, conflicts_with = "files")]
+    pub clipboard: bool,
+    /// Print a JSON array of {"source", "texts"} (or {"source", "error"}) with the exact texts.
+    #[arg(long)]
+    pub json: bool,
 }

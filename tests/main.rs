@@ -5,4 +5,5 @@ mod common;
 mod cli_code;
 mod oathtool;
 mod otp_vectors;
+mod qr;
 mod roundtrip;

@@ -21,6 +21,8 @@ use super::{Cancel, QrError};
 pub struct Options {
     /// ZXing's reader on the image as it is, after rqrr found nothing.
     pub rxing: bool,
+    /// ZXing's reader before rqrr rather than after it.
+    pub rxing_first: bool,
     /// Transparency flattened onto black too (a light code on a transparent ground).
     pub alpha: bool,
     /// Light-on-dark codes inverted.
@@ -35,14 +37,30 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { rxing: true, alpha: true, invert: true, threshold: true, regions: true, rescale: true }
+        Self {
+            rxing: true,
+            rxing_first: false,
+            alpha: true,
+            invert: true,
+            threshold: true,
+            regions: true,
+            rescale: true,
+        }
     }
 }
 
 impl Options {
     /// rqrr on the grey image alone.
     pub fn plain() -> Self {
-        Self { rxing: false, alpha: false, invert: false, threshold: false, regions: false, rescale: false }
+        Self {
+            rxing: false,
+            rxing_first: false,
+            alpha: false,
+            invert: false,
+            threshold: false,
+            regions: false,
+            rescale: false,
+        }
     }
 }
 
@@ -68,8 +86,11 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         };
     }
     let gray = prepare::flatten(image, 255);
+    if options.rxing && options.rxing_first {
+        attempt!(rxing(&gray));
+    }
     attempt!(rqrr(&gray));
-    if options.rxing {
+    if options.rxing && !options.rxing_first {
         attempt!(rxing(&gray));
     }
     if options.alpha && prepare::has_transparency(image) {

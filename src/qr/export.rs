@@ -105,12 +105,14 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         .map_err(|source| ExportError::Write { path: path.to_owned(), source })
 }
 
-/// An account name as a file name: letters, digits, `-`, `_`, `.` and `@` kept, the rest `_`.
+/// An account name as a file name: letters, digits, `-`, `.` and `@` kept, each run of
+/// anything else one `_`.
 fn file_safe(name: &str) -> String {
-    let safe: String = name
+    let mapped: String = name
         .chars()
         .take(60)
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') { c } else { '_' })
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '.' | '@') { c } else { '_' })
         .collect();
-    if safe.trim_matches(['.', '_']).is_empty() { "account".to_owned() } else { safe }
+    let safe = mapped.split('_').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("_");
+    if safe.trim_matches('.').is_empty() { "account".to_owned() } else { safe }
 }

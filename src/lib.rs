@@ -8,6 +8,7 @@ pub mod gui;
 pub mod import;
 pub mod migration;
 pub mod otp;
+pub mod qr;
 pub mod secret;
 pub mod uri;
 pub mod vault;

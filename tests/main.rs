@@ -8,6 +8,7 @@ mod import_formats_a;
 mod import_formats_b;
 mod oathtool;
 mod otp_vectors;
+mod qr;
 mod roundtrip;
 mod vault;
 mod vault_cli;

@@ -53,6 +53,13 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// Unlock the vault with the OS keyring, or stop doing so.
     Keyring(KeyringArgs),
+    /// Print the text of every QR code in images, on the screen or on the clipboard.
+    #[command(after_help = "Examples:\n  \
+        otpvault scan screenshot.png\n  \
+        otpvault scan --json a.png b.jpg\n  \
+        otpvault scan --screen\n  \
+        otpvault scan --clipboard")]
+    Scan(ScanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -68,4 +75,20 @@ pub struct CodeArgs {
     pub at: Option<u64>,
     #[command(flatten)]
     pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Image files (PNG, JPEG, GIF, BMP, WebP, TIFF, ICO, PNM).
+    #[arg(value_name = "FILE", required_unless_present_any = ["screen", "clipboard"])]
+    pub files: Vec<std::path::PathBuf>,
+    /// Capture every monitor and scan what it shows.
+    #[arg(long, conflicts_with_all = ["files", "clipboard"])]
+    pub screen: bool,
+    /// Scan the image on the clipboard.
+    #[arg(long, conflicts_with = "files")]
+    pub clipboard: bool,
+    /// Print a JSON array of {"source", "texts"} (or {"source", "error"}) with the exact texts.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,12 +2,13 @@
 
 mod args;
 pub mod vault;
+mod scan;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 
-pub use args::{Cli, CodeArgs, Command};
+pub use args::{Cli, CodeArgs, Command, ScanArgs};
 
 use crate::uri::{OtpUri, UriError};
 
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Rename(args)) => vault::rename(cli.vault.as_deref(), &args),
         Some(Command::Passwd(args)) => vault::passwd(cli.vault.as_deref(), &args),
         Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
+        Some(Command::Scan(args)) => scan::run(&args),
     }
 }
 

@@ -3,10 +3,14 @@
 
 pub mod account;
 pub mod cli;
+pub mod clock;
+pub mod enroll;
 pub mod gui;
 pub mod import;
+pub mod intake;
 pub mod migration;
 pub mod otp;
+pub mod search;
 pub mod secret;
 pub mod uri;
 

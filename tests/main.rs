@@ -3,6 +3,9 @@
 mod common;
 
 mod cli_code;
+mod cli_enroll;
+mod gui;
+mod gui_window;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;

@@ -1,12 +1,14 @@
 //! The command-line front end: each command calls the library and prints its result.
 
 mod args;
+mod enroll;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 
 pub use args::{Cli, CodeArgs, Command};
+pub use enroll::EnrollArgs;
 
 use crate::uri::{OtpUri, UriError};
 
@@ -19,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => crate::gui::run(),
         Some(Command::Code(args)) => code(&args),
+        Some(Command::Enroll(args)) => enroll::run(&args),
     }
 }
 

@@ -188,14 +188,16 @@ impl AddDialog {
             }
         };
         egui::Grid::new("manual").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-            ui.label("Service");
-            ui.add(egui::TextEdit::singleline(&mut self.manual.issuer).hint_text("e.g. GitHub"));
+            let label = ui.label("Service");
+            ui.add(egui::TextEdit::singleline(&mut self.manual.issuer).hint_text("e.g. GitHub")).labelled_by(label.id);
             ui.end_row();
-            ui.label("Account");
-            ui.add(egui::TextEdit::singleline(&mut self.manual.name).hint_text("user name or e-mail"));
+            let label = ui.label("Account");
+            ui.add(egui::TextEdit::singleline(&mut self.manual.name).hint_text("user name or e-mail"))
+                .labelled_by(label.id);
             ui.end_row();
-            ui.label("Secret key");
-            ui.add(egui::TextEdit::singleline(&mut self.manual.secret).hint_text("base32, spaces allowed"));
+            let label = ui.label("Secret key");
+            ui.add(egui::TextEdit::singleline(&mut self.manual.secret).hint_text("base32, spaces allowed"))
+                .labelled_by(label.id);
             ui.end_row();
         });
         show(ui, &problems.name, !self.manual.name.is_empty() || !self.manual.secret.is_empty());
@@ -216,15 +218,18 @@ impl AddDialog {
                 }
             });
             egui::Grid::new("advanced").num_columns(2).show(ui, |ui| {
-                ui.label("Digits");
-                ui.add(egui::TextEdit::singleline(&mut self.manual.digits).hint_text("6").desired_width(60.0));
+                let label = ui.label("Digits");
+                ui.add(egui::TextEdit::singleline(&mut self.manual.digits).hint_text("6").desired_width(60.0))
+                    .labelled_by(label.id);
                 ui.end_row();
                 if self.manual.kind == Some(Kind::Hotp) {
-                    ui.label("Counter");
-                    ui.add(egui::TextEdit::singleline(&mut self.manual.counter).hint_text("0").desired_width(60.0));
+                    let label = ui.label("Counter");
+                    ui.add(egui::TextEdit::singleline(&mut self.manual.counter).hint_text("0").desired_width(60.0))
+                        .labelled_by(label.id);
                 } else {
-                    ui.label("Period (s)");
-                    ui.add(egui::TextEdit::singleline(&mut self.manual.period).hint_text("30").desired_width(60.0));
+                    let label = ui.label("Period (s)");
+                    ui.add(egui::TextEdit::singleline(&mut self.manual.period).hint_text("30").desired_width(60.0))
+                        .labelled_by(label.id);
                 }
                 ui.end_row();
             });
@@ -255,10 +260,9 @@ impl AddDialog {
         egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
             for candidate in &mut self.candidates {
                 ui.horizontal(|ui| {
-                    ui.checkbox(&mut candidate.keep, "");
                     style::avatar(ui, candidate.account.issuer.as_deref().unwrap_or(&candidate.account.name), 24.0);
                     ui.vertical(|ui| {
-                        ui.label(label(&candidate.account));
+                        ui.checkbox(&mut candidate.keep, label(&candidate.account));
                         if let Some(existing) = &candidate.duplicate {
                             ui.colored_label(
                                 ui.visuals().warn_fg_color,

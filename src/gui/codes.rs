@@ -32,26 +32,31 @@ impl CodesPanel {
     ) {
         let search_id = egui::Id::unique("search");
         ui.horizontal(|ui| {
-            let field = egui::TextEdit::singleline(&mut self.search)
-                .id(search_id)
-                .hint_text("Search (Ctrl+F)")
-                .desired_width(ui.available_width() - 190.0);
-            if ui.add(field).changed() {
-                self.selected = 0;
-            }
-            if ui.button("+ Add").on_hover_text("Add an account: scan, paste or type it").clicked() {
-                requests.push(Request::OpenAdd);
-            }
-            if ui.button("Enrol").on_hover_text("Set up a new MFA device: two consecutive codes").clicked() {
-                requests.push(Request::OpenEnroll);
-            }
-            if ui.button("⚙").on_hover_text("Settings").clicked() {
-                requests.push(Request::OpenSettings);
-            }
-            if ui.button("🔒").on_hover_text("Lock").clicked() {
-                requests.push(Request::Lock);
-            }
+            ui.label(RichText::new("otpvault").size(18.0).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Lock").on_hover_text("Lock the vault now").clicked() {
+                    requests.push(Request::Lock);
+                }
+                if ui.button("Settings").clicked() {
+                    requests.push(Request::OpenSettings);
+                }
+                if ui.button("Enrol").on_hover_text("Set up a new MFA device: two consecutive codes").clicked() {
+                    requests.push(Request::OpenEnroll);
+                }
+                let add = egui::Button::new(RichText::new("+ Add").color(egui::Color32::WHITE)).fill(style::ACCENT);
+                if ui.add(add).on_hover_text("Add an account: scan, paste or type it").clicked() {
+                    requests.push(Request::OpenAdd);
+                }
+            });
         });
+        ui.add_space(2.0);
+        let field = egui::TextEdit::singleline(&mut self.search)
+            .id(search_id)
+            .hint_text("Search (Ctrl+F)")
+            .desired_width(f32::INFINITY);
+        if ui.add(field).changed() {
+            self.selected = 0;
+        }
         let mut tags: Vec<&String> = entries.iter().flat_map(|e| &e.tags).collect();
         tags.sort();
         tags.dedup();
@@ -203,7 +208,7 @@ impl CodesPanel {
                     style::countdown(ui, exact, period as f32, 34.0).on_hover_text(format!("changes in {remaining} s"));
                 }
             }
-            if ui.small_button("✏").on_hover_text("Edit, tag, move or delete").clicked() {
+            if ui.small_button("Edit").on_hover_text("Edit, tag, move or delete").clicked() {
                 requests.push(Request::Edit(entry.id));
             }
             ui.vertical(|ui| {

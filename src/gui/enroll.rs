@@ -114,7 +114,7 @@ impl EnrollPanel {
         egui::Modal::new(egui::Id::unique("enroll")).show(ctx, |ui| {
             ui.set_width(440.0);
             ui.heading("Set up an MFA device");
-            ui.weak("For AWS (Assign MFA device → Authenticator app), GitHub, Google and others.");
+            ui.weak("For AWS (Assign MFA device, then Authenticator app), GitHub, Google and others.");
             ui.separator();
             match &mut self.stage {
                 Stage::Seed => self.seed_ui(ui, existing, can_scan, busy, requests),
@@ -145,11 +145,14 @@ impl EnrollPanel {
         ui.label(RichText::new("1. Get the secret").strong());
         ui.label("On the sign-in page choose “Show secret key” and paste it here, or paste the QR code's link.");
         ui.horizontal(|ui| {
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut self.text)
-                    .hint_text("secret key or otpauth:// link")
-                    .desired_width(ui.available_width() - 150.0),
-            );
+            let label = ui.label("Secret");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.text)
+                        .hint_text("secret key or otpauth:// link")
+                        .desired_width(ui.available_width() - 150.0),
+                )
+                .labelled_by(label.id);
             if field.changed() {
                 self.read();
             }
@@ -173,11 +176,12 @@ impl EnrollPanel {
         ui.add_space(6.0);
         ui.label(RichText::new("2. Name it").strong());
         egui::Grid::new("enroll-name").num_columns(2).show(ui, |ui| {
-            ui.label("Service");
-            ui.text_edit_singleline(&mut self.issuer);
+            let label = ui.label("Service");
+            ui.text_edit_singleline(&mut self.issuer).labelled_by(label.id);
             ui.end_row();
-            ui.label("Account");
-            ui.add(egui::TextEdit::singleline(&mut self.name).hint_text("device@account, e.g. alice@123456789012"));
+            let label = ui.label("Account");
+            ui.add(egui::TextEdit::singleline(&mut self.name).hint_text("device@account, e.g. alice@123456789012"))
+                .labelled_by(label.id);
             ui.end_row();
         });
         let named = Account::new(Some(self.issuer.clone()), self.name.clone(), account.secret.clone(), account.params);
@@ -245,10 +249,11 @@ impl EnrollPanel {
                 copy(ui, 1, &step.first);
                 match (&step.second, phase) {
                     (None, Phase::WaitForSecond(wait)) => {
-                        ui.horizontal(|ui| {
-                            ui.spinner();
-                            ui.label(format!("Type code 1. Code 2 appears in {} s…", secs(*wait)));
-                        });
+                        // A still bar rather than a spinner: the window repaints once a second, not every frame.
+                        let period =
+                            f32::from(u16::try_from(entry.account.params.period.seconds()).unwrap_or(u16::MAX));
+                        ui.add(egui::ProgressBar::new(1.0 - wait.as_secs_f32() / period).desired_height(6.0));
+                        ui.label(format!("Type code 1. Code 2 appears in {} s…", secs(*wait)));
                     }
                     (Some(second), Phase::SubmitNow(left)) => {
                         copy(ui, 2, second);

@@ -29,22 +29,22 @@ impl EditDialog {
             ui.set_width(380.0);
             ui.heading("Edit account");
             egui::Grid::new("edit-grid").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-                ui.label("Service");
-                ui.text_edit_singleline(&mut self.issuer);
+                let label = ui.label("Service");
+                ui.text_edit_singleline(&mut self.issuer).labelled_by(label.id);
                 ui.end_row();
-                ui.label("Account");
-                ui.text_edit_singleline(&mut self.name);
+                let label = ui.label("Account");
+                ui.text_edit_singleline(&mut self.name).labelled_by(label.id);
                 ui.end_row();
-                ui.label("Tags");
-                ui.add(egui::TextEdit::singleline(&mut self.tags).hint_text("work, personal"));
+                let label = ui.label("Tags");
+                ui.add(egui::TextEdit::singleline(&mut self.tags).hint_text("work, personal")).labelled_by(label.id);
                 ui.end_row();
             });
             ui.horizontal(|ui| {
                 ui.label("Order");
-                if ui.button("⬆ Move up").clicked() {
+                if ui.button("Move up").clicked() {
                     requests.push(Request::Move { id: self.entry.id, by: -1 });
                 }
-                if ui.button("⬇ Move down").clicked() {
+                if ui.button("Move down").clicked() {
                     requests.push(Request::Move { id: self.entry.id, by: 1 });
                 }
             });

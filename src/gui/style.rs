@@ -31,14 +31,17 @@ pub fn apply(ctx: &egui::Context, theme: ThemeChoice) {
     }
 }
 
-/// A narrow column in the middle of the window, for the unlock and create screens.
+/// A narrow card in the middle of the window, for the unlock and create screens.
 pub fn centered_card(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
-    let width = ui.available_width().min(340.0);
-    ui.add_space((ui.available_height() * 0.12).min(80.0));
-    ui.vertical_centered(|ui| {
-        ui.allocate_ui_with_layout(egui::vec2(width, 0.0), egui::Layout::top_down(egui::Align::LEFT), |ui| {
+    let width = ui.available_width().min(360.0);
+    let margin = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.add_space((ui.available_height() * 0.1).min(60.0));
+    ui.horizontal(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_width(width);
             egui::Frame::group(ui.style()).inner_margin(20.0).corner_radius(10.0).show(ui, |ui| {
-                ui.set_width(width - 40.0);
+                ui.set_width(width - 42.0);
                 add(ui);
             });
         });

@@ -41,17 +41,21 @@ impl CreatePanel {
                 ui.heading("Create your vault");
                 ui.label("Your seeds are encrypted with this password. Nobody can recover it for you.");
                 ui.add_space(12.0);
-                ui.label("Password");
-                let first =
-                    ui.add(egui::TextEdit::singleline(&mut self.password).password(true).desired_width(f32::INFINITY));
+                let label = ui.label("Password");
+                let first = ui
+                    .add(egui::TextEdit::singleline(&mut self.password).password(true).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
                 if !ui.memory(|m| m.has_focus(first.id)) && self.password.is_empty() && self.confirm.is_empty() {
                     first.request_focus();
                 }
                 let score = strength(&self.password);
-                strength_bar(ui, score);
-                ui.label("Confirm password");
-                let confirm =
-                    ui.add(egui::TextEdit::singleline(&mut self.confirm).password(true).desired_width(f32::INFINITY));
+                if !self.password.is_empty() {
+                    strength_bar(ui, score);
+                }
+                let label = ui.label("Confirm password");
+                let confirm = ui
+                    .add(egui::TextEdit::singleline(&mut self.confirm).password(true).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
                 let mismatch = !self.confirm.is_empty() && self.confirm != self.password;
                 if mismatch {
                     ui.colored_label(ui.visuals().error_fg_color, "The passwords differ.");
@@ -102,11 +106,13 @@ impl UnlockPanel {
                 style::logo(ui);
                 ui.heading("Unlock your vault");
                 ui.add_space(12.0);
-                ui.label("Password");
-                let field = ui.add_enabled(
-                    !busy,
-                    egui::TextEdit::singleline(&mut self.password).password(true).desired_width(f32::INFINITY),
-                );
+                let label = ui.label("Password");
+                let field = ui
+                    .add_enabled(
+                        !busy,
+                        egui::TextEdit::singleline(&mut self.password).password(true).desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
                 if !busy && !ui.memory(|m| m.focused().is_some()) {
                     field.request_focus();
                 }

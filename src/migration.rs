@@ -136,21 +136,20 @@ fn account_from_proto(index: usize, otp: proto::OtpParameters) -> Result<Account
         proto::TYPE_HOTP => (Kind::Hotp, u64::try_from(otp.counter).map_err(|_| bad("negative counter".into()))?),
         other => return Err(bad(format!("unsupported OTP type code {other}"))),
     };
-    let issuer = Some(otp.issuer).filter(|i| !i.is_empty());
+    let params = Params { kind, algorithm, digits, period: Period::DEFAULT, counter };
     // The name field holds the whole label, `Issuer:name` when the account had an issuer.
-    let name = match (&issuer, otp.name.split_once(':')) {
-        (Some(issuer), Some((prefix, rest))) if prefix.trim() == issuer.trim() => rest.to_owned(),
-        (None, Some((prefix, rest))) => {
-            return Ok(Account::new(
-                Some(prefix.into()),
-                rest.into(),
-                secret,
-                Params { kind, algorithm, digits, period: Period::DEFAULT, counter },
-            ));
+    let (issuer, name) = match Some(otp.issuer).filter(|i| !i.is_empty()) {
+        Some(issuer) => {
+            let name = otp.name.strip_prefix(issuer.as_str()).and_then(|rest| rest.strip_prefix(':'));
+            let name = name.map(str::to_owned).unwrap_or(otp.name);
+            (Some(issuer), name)
         }
-        _ => otp.name,
+        None => match otp.name.split_once(':') {
+            Some((prefix, rest)) => (Some(prefix.to_owned()), rest.to_owned()),
+            None => (None, otp.name),
+        },
     };
-    Ok(Account::new(issuer, name, secret, Params { kind, algorithm, digits, period: Period::DEFAULT, counter }))
+    Ok(Account::new(issuer, name, secret, params))
 }
 
 fn account_to_proto(account: &Account) -> proto::OtpParameters {
@@ -160,6 +159,7 @@ fn account_to_proto(account: &Account) -> proto::OtpParameters {
         // Google Authenticator writes the whole label here, issuer first.
         name: match &account.issuer {
             Some(issuer) => format!("{issuer}:{}", account.name),
+            None if account.name.contains(':') => format!(":{}", account.name),
             None => account.name.clone(),
         },
         issuer: account.issuer.clone().unwrap_or_default(),

@@ -97,8 +97,12 @@ impl fmt::Display for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &self.params;
         write!(f, "{SCHEME}{}/", p.kind)?;
-        if let Some(issuer) = &self.issuer {
-            write!(f, "{}:", utf8_percent_encode(issuer, ENCODE))?;
+        // The label's first colon ends the issuer, so the issuer written there drops its own colons
+        // (the issuer parameter keeps them), and a name with a colon gets an empty issuer before it.
+        match &self.issuer {
+            Some(issuer) => write!(f, "{}:", utf8_percent_encode(&issuer.replace(':', ""), ENCODE))?,
+            None if self.name.contains(':') => f.write_str(":")?,
+            None => {}
         }
         write!(f, "{}?secret={}", utf8_percent_encode(&self.name, ENCODE), self.secret.to_base32().as_str())?;
         if let Some(issuer) = &self.issuer {
@@ -248,6 +252,17 @@ mod tests {
         ] {
             let a: Account = uri.parse().unwrap();
             assert_eq!(a.to_string().parse::<Account>().unwrap(), a, "{uri}");
+        }
+    }
+
+    #[test]
+    fn colons_in_issuer_or_name_survive() {
+        let secret: Secret = "JBSWY3DPEHPK3PXP".parse().unwrap();
+        for (issuer, name) in [(Some("x:y"), "a:b"), (None, "a:b"), (Some(":"), ""), (Some("AWS"), "a:b:c")] {
+            let account = Account::new(issuer.map(str::to_owned), name.to_owned(), secret.clone(), Params::totp());
+            assert_eq!(account.to_string().parse::<Account>().unwrap(), account, "{account}");
+            let batch = crate::migration::Migration::batches(std::slice::from_ref(&account), 1).unwrap();
+            assert_eq!(batch[0].to_string().parse::<OtpUri>().unwrap().into_accounts(), vec![account]);
         }
     }
 

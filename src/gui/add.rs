@@ -110,9 +110,15 @@ impl AddDialog {
                 Err(e) => self.message = Some(format!("could not read {}: {e}", file.path().display())),
             }
         }
+        // Ctrl+V outside a text field reads the clipboard's link or key at once.
+        if let Some(text) = pasted
+            && ctx.memory(|m| m.focused().is_none())
+        {
+            self.take_texts(&[text]);
+        }
         let mut open = true;
         egui::Modal::new(egui::Id::unique("add-dialog")).show(ctx, |ui| {
-            ui.set_width(420.0);
+            ui.set_width(ui.ctx().content_rect().width().min(420.0) - 40.0);
             ui.heading("Add an account");
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut self.tab, Tab::Scan, "Scan QR code");
@@ -122,14 +128,7 @@ impl AddDialog {
             ui.separator();
             match self.tab {
                 Tab::Scan => self.scan_tab(ui, can_scan, busy, requests),
-                Tab::Paste => {
-                    if let Some(text) = &pasted
-                        && !ui.memory(|m| m.focused().is_some())
-                    {
-                        self.uri = text.clone();
-                    }
-                    self.paste_tab(ui);
-                }
+                Tab::Paste => self.paste_tab(ui),
                 Tab::Manual => self.manual_tab(ui, existing, now, requests),
             }
             if !self.candidates.is_empty() {

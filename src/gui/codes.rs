@@ -34,7 +34,7 @@ impl CodesPanel {
         ui.horizontal(|ui| {
             ui.label(RichText::new("otpvault").size(18.0).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Lock").on_hover_text("Lock the vault now").clicked() {
+                if ui.button("Lock").on_hover_text("Lock the vault now (Ctrl+L)").clicked() {
                     requests.push(Request::Lock);
                 }
                 if ui.button("Settings").clicked() {
@@ -44,7 +44,7 @@ impl CodesPanel {
                     requests.push(Request::OpenEnroll);
                 }
                 let add = egui::Button::new(RichText::new("+ Add").color(egui::Color32::WHITE)).fill(style::ACCENT);
-                if ui.add(add).on_hover_text("Add an account: scan, paste or type it").clicked() {
+                if ui.add(add).on_hover_text("Add an account: scan, paste or type it (Ctrl+N)").clicked() {
                     requests.push(Request::OpenAdd);
                 }
             });
@@ -77,7 +77,7 @@ impl CodesPanel {
         ui.separator();
 
         if keyboard {
-            self.keys(ui, search_id);
+            self.keys(ui, search_id, requests);
         }
         let query = Query::new(&self.search);
         let shown: Vec<&Entry> = entries
@@ -124,9 +124,9 @@ impl CodesPanel {
         });
     }
 
-    fn keys(&mut self, ui: &mut egui::Ui, search_id: egui::Id) {
+    fn keys(&mut self, ui: &mut egui::Ui, search_id: egui::Id, requests: &mut Vec<Request>) {
         let focused = ui.memory(|m| m.focused());
-        let (find, down, up, typed) = ui.input(|i| {
+        let (find, down, up, typed, add, lock) = ui.input(|i| {
             let typed: String = i
                 .events
                 .iter()
@@ -140,10 +140,18 @@ impl CodesPanel {
                 i.key_pressed(Key::ArrowDown),
                 i.key_pressed(Key::ArrowUp),
                 typed,
+                i.modifiers.command && i.key_pressed(Key::N),
+                i.modifiers.command && i.key_pressed(Key::L),
             )
         });
         if find {
             ui.memory_mut(|m| m.request_focus(search_id));
+        }
+        if add {
+            requests.push(Request::OpenAdd);
+        }
+        if lock {
+            requests.push(Request::Lock);
         }
         // Typing anywhere searches: the first letters go to the search field.
         if focused.is_none() && !typed.is_empty() {
@@ -219,7 +227,8 @@ impl CodesPanel {
                     } else {
                         (RichText::new(code.grouped()).size(24.0).monospace().color(style::ACCENT), "Copy")
                     };
-                    if ui.add(egui::Button::new(label).frame(false)).on_hover_text(hint).clicked() {
+                    let button = egui::Button::new(label).frame(false).wrap_mode(egui::TextWrapMode::Extend);
+                    if ui.add(button).on_hover_text(hint).clicked() {
                         if account.params.kind == Kind::Hotp {
                             requests.push(Request::NextHotp(entry.id));
                         } else {
@@ -231,7 +240,7 @@ impl CodesPanel {
                         && left <= NEXT_CODE_WITHIN
                     {
                         let next = account.code_at(unix + left);
-                        ui.weak(format!("next {}", next.grouped()));
+                        ui.add(egui::Label::new(RichText::new(format!("next {}", next.grouped())).weak()).extend());
                     }
                 });
             });

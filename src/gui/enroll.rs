@@ -112,7 +112,7 @@ impl EnrollPanel {
         }
         let mut open = true;
         egui::Modal::new(egui::Id::unique("enroll")).show(ctx, |ui| {
-            ui.set_width(440.0);
+            ui.set_width(ui.ctx().content_rect().width().min(440.0) - 40.0);
             ui.heading("Set up an MFA device");
             ui.weak("For AWS (Assign MFA device, then Authenticator app), GitHub, Google and others.");
             ui.separator();

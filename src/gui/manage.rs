@@ -26,7 +26,7 @@ impl EditDialog {
     pub fn ui(&mut self, ctx: &egui::Context, requests: &mut Vec<Request>) -> bool {
         let mut open = true;
         egui::Modal::new(egui::Id::unique("edit")).show(ctx, |ui| {
-            ui.set_width(380.0);
+            ui.set_width(ui.ctx().content_rect().width().min(380.0) - 40.0);
             ui.heading("Edit account");
             egui::Grid::new("edit-grid").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
                 let label = ui.label("Service");

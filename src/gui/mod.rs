@@ -558,7 +558,7 @@ pub fn run_with(store: Box<dyn Store>, scanner: Option<Arc<dyn Scanner>>) -> any
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("otpvault")
         .with_app_id(APP_ID)
-        .with_inner_size([440.0, 620.0])
+        .with_inner_size([460.0, 680.0])
         .with_min_inner_size([360.0, 420.0]);
     if let Some(icon) = icon {
         viewport = viewport.with_icon(icon);

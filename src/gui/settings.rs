@@ -78,7 +78,7 @@ impl SettingsPanel {
     pub fn ui(&mut self, ctx: &egui::Context, now: Duration, requests: &mut Vec<Request>) -> bool {
         let mut open = true;
         egui::Modal::new(egui::Id::unique("settings")).show(ctx, |ui| {
-            ui.set_width(380.0);
+            ui.set_width(ui.ctx().content_rect().width().min(380.0) - 40.0);
             ui.heading("Settings");
             ui.add_space(8.0);
             egui::Grid::new("settings-grid").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {

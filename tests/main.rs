@@ -3,7 +3,10 @@
 mod common;
 
 mod cli_code;
+mod cli_enroll;
 mod export_roundtrip;
+mod gui;
+mod gui_window;
 mod import_formats_a;
 mod import_formats_b;
 mod oathtool;

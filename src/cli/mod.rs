@@ -3,12 +3,14 @@
 mod args;
 pub mod vault;
 mod scan;
+mod enroll;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 
 pub use args::{Cli, CodeArgs, Command, ScanArgs};
+pub use enroll::EnrollArgs;
 
 use crate::uri::{OtpUri, UriError};
 
@@ -30,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Passwd(args)) => vault::passwd(cli.vault.as_deref(), &args),
         Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
         Some(Command::Scan(args)) => scan::run(&args),
+        Some(Command::Enroll(args)) => enroll::run(&args),
     }
 }
 

@@ -8,6 +8,7 @@ mod import_formats_a;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;
+mod transfer_cli;
 mod vault;
 mod vault_cli;
 #[cfg(unix)]

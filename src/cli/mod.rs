@@ -1,6 +1,7 @@
 //! The command-line front end: each command calls the library and prints its result.
 
 mod args;
+pub mod transfer;
 pub mod vault;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -28,6 +29,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Rename(args)) => vault::rename(cli.vault.as_deref(), &args),
         Some(Command::Passwd(args)) => vault::passwd(cli.vault.as_deref(), &args),
         Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
+        Some(Command::Import(args)) => transfer::import(cli.vault.as_deref(), &args),
+        Some(Command::Export(args)) => transfer::export(cli.vault.as_deref(), &args),
     }
 }
 
@@ -61,6 +64,9 @@ pub fn describe(error: &anyhow::Error) -> String {
 
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if let Some(code) = vault::exit_code(error) {
+        return code;
+    }
+    if let Some(code) = transfer::exit_code(error) {
         return code;
     }
     if error.chain().any(|cause| cause.is::<UriError>()) { EXIT_BAD_INPUT } else { EXIT_FAILURE }

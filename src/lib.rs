@@ -3,11 +3,16 @@
 
 pub mod account;
 pub mod cli;
+pub mod clock;
+pub mod enroll;
 pub mod export;
 pub mod gui;
 pub mod import;
+pub mod intake;
 pub mod migration;
 pub mod otp;
+pub mod qr;
+pub mod search;
 pub mod secret;
 pub mod uri;
 pub mod vault;

@@ -3,10 +3,15 @@
 mod common;
 
 mod cli_code;
+mod cli_enroll;
 mod export_roundtrip;
+mod gui;
+mod gui_window;
 mod import_formats_a;
+mod import_formats_b;
 mod oathtool;
 mod otp_vectors;
+mod qr;
 mod roundtrip;
 mod transfer_cli;
 mod vault;

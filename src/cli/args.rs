@@ -58,6 +58,18 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every account of the vault to a file another app (or otpvault elsewhere) reads.
     Export(ExportArgs),
+    /// Print the text of every QR code in images, on the screen or on the clipboard.
+    #[command(after_help = "Examples:\n  \
+        otpvault scan screenshot.png\n  \
+        otpvault scan --json a.png b.jpg\n  \
+        otpvault scan --screen\n  \
+        otpvault scan --clipboard")]
+    Scan(ScanArgs),
+    /// Print the two consecutive codes a "set up MFA device" form asks for, each when it is due.
+    #[command(after_help = "Codes go to stdout, one a line; guidance goes to stderr.\n\nExamples:\n  \
+        otpvault enroll --uri 'otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=…'\n  \
+        otpvault enroll --uri 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP' --both-now")]
+    Enroll(super::enroll::EnrollArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,4 +85,20 @@ pub struct CodeArgs {
     pub at: Option<u64>,
     #[command(flatten)]
     pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Image files (PNG, JPEG, GIF, BMP, WebP, TIFF, ICO, PNM).
+    #[arg(value_name = "FILE", required_unless_present_any = ["screen", "clipboard"])]
+    pub files: Vec<std::path::PathBuf>,
+    /// Capture every monitor and scan what it shows.
+    #[arg(long, conflicts_with_all = ["files", "clipboard"])]
+    pub screen: bool,
+    /// Scan the image on the clipboard.
+    #[arg(long, conflicts_with = "files")]
+    pub clipboard: bool,
+    /// Print a JSON array of {"source", "texts"} (or {"source", "error"}) with the exact texts.
+    #[arg(long)]
+    pub json: bool,
 }

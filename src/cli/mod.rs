@@ -3,12 +3,15 @@
 mod args;
 pub mod transfer;
 pub mod vault;
+mod scan;
+mod enroll;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 
-pub use args::{Cli, CodeArgs, Command};
+pub use args::{Cli, CodeArgs, Command, ScanArgs};
+pub use enroll::EnrollArgs;
 
 use crate::uri::{OtpUri, UriError};
 
@@ -31,6 +34,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
         Some(Command::Import(args)) => transfer::import(cli.vault.as_deref(), &args),
         Some(Command::Export(args)) => transfer::export(cli.vault.as_deref(), &args),
+        Some(Command::Scan(args)) => scan::run(&args),
+        Some(Command::Enroll(args)) => enroll::run(&args),
     }
 }
 

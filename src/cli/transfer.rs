@@ -49,6 +49,11 @@ pub enum ExportFormat {
     AegisEncrypted,
     /// otpauth:// URIs, one a line, unencrypted.
     Otpauth,
+    /// A folder of QR codes (PNG and SVG): one per account, plus Google Authenticator's
+    /// migration codes.
+    Qr,
+    /// The same folder of QR codes, named for moving to Google Authenticator.
+    Google,
 }
 
 #[derive(Debug, Args)]
@@ -59,8 +64,8 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// The file to write. An existing file is never replaced.
-    #[arg(long, value_name = "FILE")]
+    /// The file to write (a folder for qr and google). An existing file is never replaced.
+    #[arg(long, value_name = "FILE|DIR")]
     pub out: PathBuf,
     /// Read a password from the first line of standard input: the export's for otpvault and
     /// aegis-encrypted (the vault password then comes from OTPVAULT_PASSWORD, the OS keyring or a
@@ -200,6 +205,15 @@ pub fn export(chosen: Option<&Path>, args: &ExportArgs) -> anyhow::Result<()> {
                 out.display()
             );
             write_new(out, crate::export::otpauth_list(&accounts).as_bytes())?;
+        }
+        ExportFormat::Qr | ExportFormat::Google => {
+            eprintln!("otpvault: warning: the QR codes in {} hold every secret unencrypted", out.display());
+            // Google Authenticator tells the codes of one export apart by this id.
+            let batch_id = (now() & 0x7fff_ffff) as i32;
+            let written = crate::qr::export::write(&accounts, out, batch_id)?;
+            for name in &written.not_in_migration {
+                eprintln!("otpvault: {name} is not in the Google Authenticator codes (it cannot hold it); use its own code");
+            }
         }
     }
     println!("{} accounts exported to {}", accounts.len(), out.display());

@@ -5,23 +5,34 @@
 
 mod aegis;
 mod andotp;
+mod android_prefs;
+mod authenticator_plus;
+mod authy;
+mod battle_net;
 mod bitwarden;
 mod duo;
 mod ente;
 mod freeotp_plus;
+pub mod freeotp_v2;
+mod freeotp_xml;
+mod google_authenticator_db;
 mod kit;
+mod microsoft_authenticator_db;
+mod otp_fields;
 mod otpauth_list;
+mod otpvault;
 mod proton;
+mod sqlite;
 mod steam;
 mod stratum;
+mod stratum_db;
+mod totp_authenticator;
 mod twofas;
 
 use secrecy::SecretString;
 
-mod otpvault;
-pub use otpvault::OtpvaultBackup;
-
 use crate::account::Account;
+pub use otpvault::OtpvaultBackup;
 
 /// Why a file could not be imported. An import either returns every account or fails whole.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +90,14 @@ pub struct Grouped {
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
 pub static REGISTRY: &[&dyn Importer] = &[
     &OtpvaultBackup,
+    &freeotp_v2::FreeOtpV2,
+    &authenticator_plus::AuthenticatorPlus,
+    &stratum_db::StratumDatabase,
+    &google_authenticator_db::GoogleAuthenticatorDatabase,
+    &microsoft_authenticator_db::MicrosoftAuthenticatorDatabase,
+    &authy::Authy,
+    &battle_net::BattleNet,
+    &freeotp_xml::FreeOtpXml,
     &aegis::Aegis,
     &twofas::TwoFas,
     &stratum::Stratum,
@@ -90,6 +109,8 @@ pub static REGISTRY: &[&dyn Importer] = &[
     &andotp::AndOtp,
     &ente::Ente,
     &otpauth_list::OtpauthList,
+    // Last: an encrypted TOTP Authenticator backup is only recognisable as base64 of AES blocks.
+    &totp_authenticator::TotpAuthenticator,
 ];
 
 fn supported_ids() -> String {

@@ -1,0 +1,173 @@
+//! Window benchmark (needs a display; `tests/bench/gui_idle.sh` runs it under Xvfb):
+//! - launch to first code: from building the window to the first frame that shows codes, with a
+//!   vault that unlocks through the keyring slot, against an empty eframe window's first frame;
+//! - idle CPU over 30 s with 50 accounts on screen, against the same window repainting every
+//!   frame (what an egui app does when it does not schedule its repaints).
+//!
+//! Run: `tests/bench/gui_idle.sh` (or `cargo bench --bench gui_idle` with DISPLAY set).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use otpvault::clock::SystemClock;
+use otpvault::gui::{App, Entry, MemoryClipboard, MemoryStore, Parts, Settings, Store};
+use otpvault::{Account, Params, Secret};
+use secrecy::SecretString;
+
+const ACCOUNTS: usize = 50;
+const IDLE: Duration = Duration::from_secs(30);
+const PEER_IDLE: Duration = Duration::from_secs(10);
+
+/// User plus system CPU time of this process.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("Linux /proc");
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // Linux reports in USER_HZ, 100 on every mainstream configuration.
+    Duration::from_millis(ticks * 10)
+}
+
+fn store() -> MemoryStore {
+    let mut store = MemoryStore::new();
+    store.create(&SecretString::from("bench password"), true).unwrap();
+    let entries = (0..ACCOUNTS)
+        .map(|i| {
+            let secret = Secret::from_bytes(format!("bench secret number {i:04}").into_bytes()).unwrap();
+            let issuer = ["GitHub", "Amazon Web Services", "Google", "GitLab", "Proton"][i % 5];
+            let name = if i % 5 == 1 { format!("user{i}@1234567890{:02}", i % 100) } else { format!("user{i}") };
+            Entry { id: 0, account: Account::new(Some(issuer.to_owned()), name, secret, Params::totp()), tags: vec![] }
+        })
+        .collect();
+    store.save(entries).unwrap();
+    store.lock();
+    store
+}
+
+/// What one run measured.
+#[derive(Default)]
+struct Measure {
+    first_frame: Option<Duration>,
+    cpu: Option<Duration>,
+    frames: u64,
+}
+
+struct Timed {
+    app: App,
+    started: Instant,
+    repaint_every_frame: bool,
+    idle_for: Duration,
+    idle_from: Option<(Instant, Duration)>,
+    out: Arc<std::sync::Mutex<Measure>>,
+}
+
+impl eframe::App for Timed {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.ui(ui);
+        let mut out = self.out.lock().unwrap();
+        out.frames += 1;
+        if !self.app.is_unlocked() {
+            return;
+        }
+        if out.first_frame.is_none() {
+            out.first_frame = Some(self.started.elapsed());
+            // Idle starts once the launch work is over.
+            self.idle_from = Some((Instant::now(), cpu_time()));
+            out.frames = 0;
+        }
+        if self.repaint_every_frame {
+            ui.ctx().request_repaint();
+        }
+        if let Some((since, cpu)) = self.idle_from
+            && since.elapsed() >= self.idle_for
+        {
+            out.cpu = Some((cpu_time() - cpu).mul_f64(self.idle_for.as_secs_f64() / since.elapsed().as_secs_f64()));
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+fn run_app(repaint_every_frame: bool, idle_for: Duration) -> Measure {
+    let out = Arc::new(std::sync::Mutex::new(Measure::default()));
+    let sink = out.clone();
+    let started = Instant::now();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size([440.0, 620.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "otpvault-bench",
+        options,
+        Box::new(move |cc| {
+            let mut app = App::new(Parts {
+                store: Box::new(store()),
+                clock: Arc::new(SystemClock::default()),
+                clipboard: Box::new(MemoryClipboard::default()),
+                settings: Settings { auto_lock_minutes: 60, ..Settings::default() },
+                scanner: None,
+            });
+            app.try_keyring_unlock(&cc.egui_ctx);
+            Ok(Box::new(Timed { app, started, repaint_every_frame, idle_for, idle_from: None, out: sink }))
+        }),
+    )
+    .expect("a window opens (is DISPLAY set?)");
+    Arc::try_unwrap(out).ok().unwrap().into_inner().unwrap()
+}
+
+struct Empty {
+    started: Instant,
+    first: Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+impl eframe::App for Empty {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| ui.label("empty"));
+        let mut first = self.first.lock().unwrap();
+        if first.is_none() {
+            *first = Some(self.started.elapsed());
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+fn empty_window() -> Duration {
+    let first = Arc::new(std::sync::Mutex::new(None));
+    let sink = first.clone();
+    let started = Instant::now();
+    eframe::run_native(
+        "otpvault-bench-empty",
+        eframe::NativeOptions::default(),
+        Box::new(move |_| Ok(Box::new(Empty { started, first: sink }))),
+    )
+    .expect("a window opens (is DISPLAY set?)");
+    let first = first.lock().unwrap().expect("a frame was drawn");
+    first
+}
+
+fn main() {
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("gui_idle: no display; run tests/bench/gui_idle.sh, which starts Xvfb");
+        std::process::exit(2);
+    }
+    let empty = empty_window();
+    let ours = run_app(false, IDLE);
+    let peer = run_app(true, PEER_IDLE);
+    let first = ours.first_frame.expect("codes were shown");
+    let pct = |cpu: Duration, over: Duration| 100.0 * cpu.as_secs_f64() / over.as_secs_f64();
+    let ours_cpu = pct(ours.cpu.unwrap(), IDLE);
+    let peer_cpu = pct(peer.cpu.unwrap(), PEER_IDLE);
+    println!("launch to first code ({ACCOUNTS} accounts, keyring slot): {:.0} ms", first.as_secs_f64() * 1000.0);
+    println!("  peer, empty eframe window to first frame:            {:.0} ms", empty.as_secs_f64() * 1000.0);
+    println!("  ratio: {:.2}", first.as_secs_f64() / empty.as_secs_f64());
+    println!(
+        "idle CPU over {} s, {ACCOUNTS} accounts shown: {ours_cpu:.2} % of one core, {} frames",
+        IDLE.as_secs(),
+        ours.frames
+    );
+    println!(
+        "  peer, same window repainting every frame:  {peer_cpu:.2} %, {} frames in {} s",
+        peer.frames,
+        PEER_IDLE.as_secs()
+    );
+    println!("  ratio: {:.3}", ours_cpu / peer_cpu.max(f64::EPSILON));
+}

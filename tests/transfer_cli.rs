@@ -58,7 +58,8 @@ fn a_headerless_backup_is_named_by_format_or_file_name() {
     let dir = tempfile::tempdir().unwrap();
     let vault = init(dir.path());
     let file = fixture("import/andotp_encrypted.bin");
-    let out = ok(cli(&vault).arg("import").arg(&file).args(["--format", "andotp", "--password-stdin"]).write_stdin("test\n"));
+    let out =
+        ok(cli(&vault).arg("import").arg(&file).args(["--format", "andotp", "--password-stdin"]).write_stdin("test\n"));
     assert_eq!(out.stdout.trim(), "7 imported, 0 duplicates skipped");
 }
 
@@ -114,7 +115,9 @@ fn every_export_reads_back_into_a_new_vault() {
     let original_uris = uris(&vault);
     assert_eq!(original_uris.lines().count(), 7);
 
-    for (format, password) in [("aegis", None), ("aegis-encrypted", Some("export pw")), ("otpauth", None), ("otpvault", Some("export pw"))] {
+    for (format, password) in
+        [("aegis", None), ("aegis-encrypted", Some("export pw")), ("otpauth", None), ("otpvault", Some("export pw"))]
+    {
         let out_file = dir.path().join(format!("export-{format}"));
         let mut export = cli(&vault);
         export.args(["export", "--format", format, "--out"]).arg(&out_file);

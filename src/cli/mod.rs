@@ -1,10 +1,10 @@
 //! The command-line front end: each command calls the library and prints its result.
 
 mod args;
+mod enroll;
+mod scan;
 pub mod transfer;
 pub mod vault;
-mod scan;
-mod enroll;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -212,7 +212,9 @@ pub fn export(chosen: Option<&Path>, args: &ExportArgs) -> anyhow::Result<()> {
             let batch_id = (now() & 0x7fff_ffff) as i32;
             let written = crate::qr::export::write(&accounts, out, batch_id)?;
             for name in &written.not_in_migration {
-                eprintln!("otpvault: {name} is not in the Google Authenticator codes (it cannot hold it); use its own code");
+                eprintln!(
+                    "otpvault: {name} is not in the Google Authenticator codes (it cannot hold it); use its own code"
+                );
             }
         }
     }

@@ -88,7 +88,7 @@ fn an_unknown_format_lists_the_supported_ones() {
     assert_eq!(out.code, Some(3));
     assert!(out.stderr.contains("unsupported format"), "{}", out.stderr);
     assert!(out.stderr.contains("Aegis") && out.stderr.contains("2FAS"), "{}", out.stderr);
-    let formats = ok(otpvault_formats(&vault)).stdout;
+    let formats = ok(&mut otpvault_formats(&vault)).stdout;
     assert!(formats.lines().any(|l| l.starts_with("andotp ")), "{formats}");
 }
 

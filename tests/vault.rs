@@ -34,7 +34,7 @@ pub fn sample_accounts() -> Vec<Account> {
         Account::new(
             Some("Amazon Web Services".into()),
             "admin@123456789012".into(),
-            secret(&"KRUGS4ZANFZSAYJAORSXG5BAMFRWG33VNZ2CA43FMNZGK5BAONSWK3ZAGEZDGNBVGY3TQOJQ".to_owned()),
+            secret("KRUGS4ZANFZSAYJAORSXG5BAMFRWG33VNZ2CA43FMNZGK5BAONSWK3ZAGEZDGNBVGY3TQOJQ"),
             Params::totp(),
         ),
     ]

@@ -313,8 +313,9 @@ pub(crate) fn new_password(given: Option<SecretString>, label: &str) -> anyhow::
     Ok(first)
 }
 
-/// Opens the vault with the password given, else the keyring slot, else a prompt.
-pub(crate) fn unlock(path: &Path, args: &PasswordArgs) -> anyhow::Result<Vault> {
+/// Opens the vault with the password given, else the keyring slot, else a prompt. For every
+/// command that reads or changes the vault (`import`, `export` too).
+pub fn unlock(path: &Path, args: &PasswordArgs) -> anyhow::Result<Vault> {
     if let Some(password) = given_password(args)? {
         return Ok(Vault::open(path, &password)?);
     }

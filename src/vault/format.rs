@@ -256,10 +256,16 @@ pub fn check_version(bytes: &[u8]) -> Result<(), FormatError> {
     }
 }
 
-/// The header fields, with `header_len` and the ciphertext length it announces.
-fn read_header(
-    bytes: &[u8],
-) -> Result<(PasswordSlot, Option<KeyringSlot>, [u8; NONCE_LEN], usize, usize), FormatError> {
+/// The header's fields, its length, and the ciphertext length it announces.
+struct Header {
+    password: PasswordSlot,
+    keyring: Option<KeyringSlot>,
+    data_nonce: [u8; NONCE_LEN],
+    len: usize,
+    ciphertext_len: usize,
+}
+
+fn read_header(bytes: &[u8]) -> Result<Header, FormatError> {
     check_version(bytes)?;
     let mut r = Reader { bytes, at: MAGIC.len() + 2 };
     let slots = r.u8()?;
@@ -281,12 +287,12 @@ fn read_header(
     };
     let data_nonce = r.array()?;
     let ciphertext_len = r.u32()? as usize;
-    Ok((password, keyring, data_nonce, r.at, ciphertext_len))
+    Ok(Header { password, keyring, data_nonce, len: r.at, ciphertext_len })
 }
 
 /// The data nonce of a file's header: what identifies one write of it.
 pub fn data_nonce(bytes: &[u8]) -> Result<[u8; NONCE_LEN], FormatError> {
-    read_header(bytes).map(|(_, _, nonce, _, _)| nonce)
+    read_header(bytes).map(|header| header.data_nonce)
 }
 
 /// Splits a whole file into its parts, checking length, checksum and KDF limits.
@@ -301,7 +307,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, FormatError> {
     };
     // A bad checksum is reported as a cut when the header announces more bytes than there are.
     let header = read_header(bytes);
-    let (password, keyring, data_nonce, header_len, ciphertext_len) = match header {
+    let Header { password, keyring, data_nonce, len: header_len, ciphertext_len } = match header {
         Ok(parts) => parts,
         Err(FormatError::Truncated) if !checksum_ok => return Err(FormatError::Truncated),
         Err(error) if checksum_ok => return Err(error),
@@ -329,5 +335,5 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, FormatError> {
 
 /// Whether a header (or the start of a file) has a keyring slot; false when it cannot be read.
 pub fn keyring_slot_present(bytes: &[u8]) -> bool {
-    read_header(bytes).is_ok_and(|(_, keyring, _, _, _)| keyring.is_some())
+    read_header(bytes).is_ok_and(|header| header.keyring.is_some())
 }

@@ -13,6 +13,7 @@ mod oathtool;
 mod otp_vectors;
 mod qr;
 mod roundtrip;
+mod transfer_cli;
 mod vault;
 mod vault_cli;
 #[cfg(unix)]

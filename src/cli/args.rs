@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::transfer::{ExportArgs, ImportArgs};
 use super::vault::{
     AddArgs, InitArgs, KeyringArgs, ListArgs, PasswdArgs, PasswordArgs, RemoveArgs, RenameArgs, ShowArgs,
 };
@@ -53,6 +54,10 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// Unlock the vault with the OS keyring, or stop doing so.
     Keyring(KeyringArgs),
+    /// Add the accounts of another app's backup or export file to the vault.
+    Import(ImportArgs),
+    /// Write every account of the vault to a file another app (or otpvault elsewhere) reads.
+    Export(ExportArgs),
     /// Print the text of every QR code in images, on the screen or on the clipboard.
     #[command(after_help = "Examples:\n  \
         otpvault scan screenshot.png\n  \

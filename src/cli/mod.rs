@@ -1,9 +1,10 @@
 //! The command-line front end: each command calls the library and prints its result.
 
 mod args;
-pub mod vault;
-mod scan;
 mod enroll;
+mod scan;
+pub mod transfer;
+pub mod vault;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -31,6 +32,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Rename(args)) => vault::rename(cli.vault.as_deref(), &args),
         Some(Command::Passwd(args)) => vault::passwd(cli.vault.as_deref(), &args),
         Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
+        Some(Command::Import(args)) => transfer::import(cli.vault.as_deref(), &args),
+        Some(Command::Export(args)) => transfer::export(cli.vault.as_deref(), &args),
         Some(Command::Scan(args)) => scan::run(&args),
         Some(Command::Enroll(args)) => enroll::run(&args),
     }
@@ -66,6 +69,9 @@ pub fn describe(error: &anyhow::Error) -> String {
 
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if let Some(code) = vault::exit_code(error) {
+        return code;
+    }
+    if let Some(code) = transfer::exit_code(error) {
         return code;
     }
     if error.chain().any(|cause| cause.is::<UriError>()) { EXIT_BAD_INPUT } else { EXIT_FAILURE }

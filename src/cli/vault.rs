@@ -246,7 +246,7 @@ pub fn exit_code(error: &anyhow::Error) -> Option<u8> {
     })
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
@@ -267,7 +267,7 @@ fn kdf_params() -> KdfParams {
 }
 
 /// One line of standard input, without its line ending.
-fn stdin_line(what: &str) -> anyhow::Result<SecretString> {
+pub(crate) fn stdin_line(what: &str) -> anyhow::Result<SecretString> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
@@ -284,7 +284,7 @@ fn env_password(name: &str) -> Option<SecretString> {
     std::env::var(name).ok().filter(|v| !v.is_empty()).map(SecretString::from)
 }
 
-fn prompt(label: &str) -> anyhow::Result<SecretString> {
+pub(crate) fn prompt(label: &str) -> anyhow::Result<SecretString> {
     if !std::io::stdin().is_terminal() {
         return Err(CommandError::NoPassword.into());
     }
@@ -301,7 +301,7 @@ fn given_password(args: &PasswordArgs) -> anyhow::Result<Option<SecretString>> {
 }
 
 /// A new password: given, or typed twice.
-fn new_password(given: Option<SecretString>, label: &str) -> anyhow::Result<SecretString> {
+pub(crate) fn new_password(given: Option<SecretString>, label: &str) -> anyhow::Result<SecretString> {
     if let Some(password) = given {
         return Ok(password);
     }

@@ -130,7 +130,7 @@ fn scanning_runs_off_the_calling_thread() {
 
 #[test]
 fn image_that_made_rqrr_panic_is_a_clean_result() {
-    // This image of ZXing's test set panics inside rqrr 0.11; the panic must stay a miss.
+    // ZXing's test image qrcode-6/7 panics inside rqrr 0.11; the panic must stay a miss.
     let result = scan_fixture("rqrr-panic.png");
     assert!(matches!(result, Ok(_) | Err(QrError::NoCode(_))), "{result:?}");
 }
@@ -160,7 +160,7 @@ fn accounts(count: usize) -> Vec<Account> {
         .map(|i| {
             format!(
                 "otpauth://totp/Issuer{i}:user{i}%40example.com?secret=JBSWY3DPEHPK3PX{}&issuer=Issuer{i}",
-                i % 8 + 2
+                i % 6 + 2
             )
             .parse()
             .unwrap()
@@ -203,6 +203,8 @@ fn export_reads_back_account_by_account_and_as_migration_batches() {
             match entry {
                 Entry::Account(account) if is_batch => from_batches.push(account),
                 Entry::Account(account) => from_single.push(account),
+                // Each batch scanned alone lacks the others; all of them are checked below.
+                Entry::MissingBatches { .. } if is_batch => {}
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -279,27 +281,12 @@ fn cli_errors_name_the_file_and_fail() {
 /// Runs a shell script on a fresh virtual X display of its own (never the user's desktop).
 fn on_virtual_display(script: &str) -> crate::common::Outcome {
     let binary = assert_cmd::cargo::cargo_bin("otpvault");
-    run(assert_cmd::Command::from_std({
+    run(&mut assert_cmd::Command::from_std({
         let mut command = Process::new("xvfb-run");
         command.args(["-a", "-s", "-screen 0 1024x768x24", "sh", "-c", script]).env("OTPVAULT", binary);
         command.env_remove("WAYLAND_DISPLAY").env_remove("XDG_SESSION_TYPE");
         command
     }))
-}
-
-#[test]
-fn screen_capture_reads_a_code_shown_on_the_display() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = &expected()["one-pixel-modules.png"][0];
-    let bitmap = dir.path().join("code.xbm");
-    write_xbm(&bitmap, text, 4);
-    // The root window tiled with the code, black on white.
-    let out = on_virtual_display(&format!(
-        "xsetroot -bitmap '{}' -fg black -bg white && \"$OTPVAULT\" scan --screen",
-        bitmap.display()
-    ));
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert_eq!(out.stdout.trim_end(), text);
 }
 
 #[test]
@@ -318,33 +305,4 @@ fn empty_clipboard_says_what_to_do() {
     let out = on_virtual_display("\"$OTPVAULT\" scan --clipboard");
     assert_ne!(out.code, Some(0));
     assert!(out.stderr.contains("clipboard"), "{}", out.stderr);
-}
-
-/// An X bitmap of `text`'s QR code with `scale` pixels per module and a 4-module quiet zone.
-fn write_xbm(path: &Path, text: &str, scale: usize) {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let modules = code.width();
-    let side = (modules + 8) * scale;
-    let dark = |x: usize, y: usize| {
-        let (mx, my) = ((x / scale) as isize - 4, (y / scale) as isize - 4);
-        mx >= 0
-            && my >= 0
-            && (mx as usize) < modules
-            && (my as usize) < modules
-            && code[(mx as usize, my as usize)] == qrcode::Color::Dark
-    };
-    let mut bytes = Vec::new();
-    for y in 0..side {
-        for chunk in 0..side.div_ceil(8) {
-            let byte = (0..8)
-                .filter(|bit| chunk * 8 + bit < side && dark(chunk * 8 + bit, y))
-                .fold(0u8, |b, bit| b | 1 << bit);
-            bytes.push(format!("0x{byte:02x}"));
-        }
-    }
-    let xbm = format!(
-        "#define code_width {side}\n#define code_height {side}\nstatic unsigned char code_bits[] = {{\n{}\n}};\n",
-        bytes.join(",")
-    );
-    std::fs::write(path, xbm).unwrap();
 }

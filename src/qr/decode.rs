@@ -94,7 +94,9 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         attempt!(rxing(&gray));
     }
     if options.alpha && prepare::has_transparency(image) {
-        attempt!(rqrr(&prepare::flatten(image, 0)));
+        let on_black = prepare::flatten(image, 0);
+        attempt!(rqrr(&on_black));
+        attempt!(rqrr(&prepare::invert(&on_black)));
     }
     if options.invert {
         attempt!(rqrr(&prepare::invert(&gray)));

@@ -36,7 +36,7 @@ impl AwsLabel<'_> {
 impl Account {
     pub fn new(issuer: Option<String>, name: String, secret: Secret, params: Params) -> Self {
         let issuer = issuer.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty());
-        Account { issuer, name: name.trim().to_owned(), secret, params }
+        Account { issuer, name: name.trim().to_owned(), secret, params: params.normalized() }
     }
 
     /// The code at `unix_time` (TOTP, Steam) or at the stored counter (HOTP).

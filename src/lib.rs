@@ -13,6 +13,7 @@ pub mod otp;
 pub mod search;
 pub mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use account::Account;
 pub use otp::{Algorithm, Code, Digits, Kind, Params, Period};

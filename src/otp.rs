@@ -252,6 +252,16 @@ impl Params {
         Params { kind: Kind::Steam, digits: Digits::STEAM, ..Params::totp() }
     }
 
+    /// Drops what this kind does not use (a TOTP counter, an HOTP period, Steam's fixed settings),
+    /// so two accounts that make the same codes compare equal and format the same.
+    pub fn normalized(self) -> Self {
+        match self.kind {
+            Kind::Totp => Params { counter: 0, ..self },
+            Kind::Hotp => Params { period: Period::DEFAULT, ..self },
+            Kind::Steam => Params::steam(),
+        }
+    }
+
     /// The moving factor for a code at `unix_time`: the time step, or the HOTP counter.
     pub fn moving_factor(&self, unix_time: u64) -> u64 {
         match self.kind {

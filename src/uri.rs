@@ -256,6 +256,19 @@ mod tests {
     }
 
     #[test]
+    fn parameters_a_kind_does_not_use_are_dropped() {
+        let totp: Account = "otpauth://totp/x?secret=GEZDGNBV&counter=7&algorithm=sha512".parse().unwrap();
+        assert_eq!((totp.params.counter, totp.params.algorithm), (0, Algorithm::Sha512));
+        let hotp: Account = "otpauth://hotp/x?secret=GEZDGNBV&counter=7&period=60".parse().unwrap();
+        assert_eq!((hotp.params.counter, hotp.params.period), (7, Period::DEFAULT));
+        let steam: Account = "otpauth://steam/x?secret=GEZDGNBV&algorithm=SHA512&digits=8&period=60".parse().unwrap();
+        assert_eq!(steam.params, Params::steam());
+        for account in [totp, hotp, steam] {
+            assert_eq!(account.to_string().parse::<Account>().unwrap(), account);
+        }
+    }
+
+    #[test]
     fn colons_in_issuer_or_name_survive() {
         let secret: Secret = "JBSWY3DPEHPK3PXP".parse().unwrap();
         for (issuer, name) in [(Some("x:y"), "a:b"), (None, "a:b"), (Some(":"), ""), (Some("AWS"), "a:b:c")] {

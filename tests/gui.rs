@@ -407,3 +407,68 @@ fn enrolment_both_codes_now_and_the_backup_step() {
     assert!(!has(&harness, "Set up an MFA device"));
     assert_eq!(world.store.saved().len(), 1);
 }
+
+#[test]
+fn the_real_vault_behind_the_window_keeps_what_was_added() {
+    use otpvault::gui::VaultStore;
+    use otpvault::vault::{KdfParams, MemoryKeyring};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("test.otpvault");
+    let keyring = Arc::new(MemoryKeyring::new());
+    let open_window = |clock: &FixedClock| {
+        let app = App::new(Parts {
+            store: Box::new(VaultStore::new(path.clone(), keyring.clone(), KdfParams::INSECURE_TEST)),
+            clock: Arc::new(clock.clone()),
+            clipboard: Box::new(MemoryClipboard::default()),
+            settings: Settings::default(),
+            scanner: None,
+        });
+        let mut harness =
+            Harness::builder().with_size([480.0, 720.0]).build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+        harness.run_steps(2);
+        harness
+    };
+    let clock = FixedClock::at_secs(T0);
+    let mut harness = open_window(&clock);
+    let fields = harness.get_all_by_role(Role::PasswordInput).collect::<Vec<_>>();
+    fields[0].focus();
+    harness.step();
+    harness.get_all_by_role(Role::PasswordInput).next().unwrap().type_text(PASSWORD);
+    harness.step();
+    harness.get_all_by_role(Role::PasswordInput).nth(1).unwrap().focus();
+    harness.step();
+    harness.get_all_by_role(Role::PasswordInput).nth(1).unwrap().type_text(PASSWORD);
+    harness.step();
+    harness.get_by_label("Create vault").click();
+    settle(&mut harness, "the new vault", |h| h.state().is_unlocked());
+    assert!(path.is_file(), "the vault file is written on creation");
+
+    harness.get_by_label("+ Add").click();
+    harness.run_ok();
+    harness.get_by_label("Paste link").click();
+    harness.run_ok();
+    harness.get_by_role(Role::MultilineTextInput).focus();
+    harness.step();
+    harness.get_by_role(Role::MultilineTextInput).type_text(AWS_URI);
+    harness.run_ok();
+    harness.get_by_label("Read link").click();
+    harness.run_ok();
+    harness.get_by_label("Add 1 account(s)").click();
+    harness.run_ok();
+    harness.get_by_label("Lock").click();
+    harness.run_ok();
+    drop(harness);
+
+    // A new window on the same file: a wrong password is refused, the right one shows the account.
+    let mut harness = open_window(&clock);
+    harness.get_by_role(Role::PasswordInput).focus();
+    harness.step();
+    harness.get_by_role(Role::PasswordInput).type_text("not the password");
+    harness.step();
+    harness.get_by_label("Unlock").click();
+    settle(&mut harness, "the wrong-password error", |h| has(h, "wrong password"));
+    unlock(&mut harness);
+    assert!(has(&harness, "account 123456789012 · alice"));
+    assert!(has(&harness, &grouped(&account(AWS_URI).code_at(T0).to_string())));
+}

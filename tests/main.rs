@@ -9,3 +9,9 @@ mod gui_window;
 mod oathtool;
 mod otp_vectors;
 mod roundtrip;
+mod vault;
+mod vault_cli;
+#[cfg(unix)]
+mod vault_crash;
+mod vault_keyring;
+mod vault_vectors;

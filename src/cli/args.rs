@@ -1,6 +1,12 @@
 //! The command line, as README.md documents it. Scripts depend on it: keep it stable.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
+
+use super::vault::{
+    AddArgs, InitArgs, KeyringArgs, ListArgs, PasswdArgs, PasswordArgs, RemoveArgs, RenameArgs, ShowArgs,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,6 +20,9 @@ use clap::{Args, Parser, Subcommand};
                   otpvault code --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP'"
 )]
 pub struct Cli {
+    /// The vault file [default: vault.otpvault in the platform data folder].
+    #[arg(long, global = true, env = "OTPVAULT_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -22,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the current code of an account, alone on one line.
     #[command(after_help = "Examples:\n  \
+        otpvault code github\n  \
+        aws sts get-session-token --serial-number \"$MFA_ARN\" --token-code \"$(otpvault code aws)\"\n  \
         otpvault code --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP'\n  \
         otpvault code --uri 'otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8' --at 59\n  \
         otpvault code --uri 'otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=1'")]
@@ -31,14 +42,35 @@ pub enum Command {
         otpvault enroll --uri 'otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=…'\n  \
         otpvault enroll --uri 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP' --both-now")]
     Enroll(super::enroll::EnrollArgs),
+    /// Create a new, empty vault.
+    Init(InitArgs),
+    /// Add an account to the vault.
+    Add(AddArgs),
+    /// List the accounts of the vault (never their secrets).
+    List(ListArgs),
+    /// Show an account's details; with --reveal, its otpauth:// URI.
+    Show(ShowArgs),
+    /// Remove an account from the vault.
+    Remove(RemoveArgs),
+    /// Change an account's issuer or name.
+    Rename(RenameArgs),
+    /// Change the vault password.
+    Passwd(PasswdArgs),
+    /// Unlock the vault with the OS keyring, or stop doing so.
+    Keyring(KeyringArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CodeArgs {
+    /// Issuer, name, group, tag or id of an account in the vault.
+    #[arg(value_name = "QUERY", required_unless_present = "uri", conflicts_with = "uri")]
+    pub query: Option<String>,
     /// The account as an otpauth:// URI (or a migration URI holding exactly one account).
     #[arg(long, value_name = "URI")]
-    pub uri: String,
+    pub uri: Option<String>,
     /// Compute the code at this Unix time in seconds instead of now (TOTP and Steam).
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }

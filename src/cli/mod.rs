@@ -2,6 +2,7 @@
 
 mod args;
 mod enroll;
+pub mod vault;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,9 +20,17 @@ pub const EXIT_FAILURE: u8 = 1;
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        None => crate::gui::run(),
-        Some(Command::Code(args)) => code(&args),
+        None => crate::gui::run(cli.vault.as_deref()),
         Some(Command::Enroll(args)) => enroll::run(&args),
+        Some(Command::Code(args)) => code(&args, cli.vault.as_deref()),
+        Some(Command::Init(args)) => vault::init(cli.vault.as_deref(), &args),
+        Some(Command::Add(args)) => vault::add(cli.vault.as_deref(), &args),
+        Some(Command::List(args)) => vault::list(cli.vault.as_deref(), &args),
+        Some(Command::Show(args)) => vault::show(cli.vault.as_deref(), &args),
+        Some(Command::Remove(args)) => vault::remove(cli.vault.as_deref(), &args),
+        Some(Command::Rename(args)) => vault::rename(cli.vault.as_deref(), &args),
+        Some(Command::Passwd(args)) => vault::passwd(cli.vault.as_deref(), &args),
+        Some(Command::Keyring(args)) => vault::keyring(cli.vault.as_deref(), &args),
     }
 }
 
@@ -29,8 +38,11 @@ fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-fn code(args: &CodeArgs) -> anyhow::Result<()> {
-    let uri: OtpUri = args.uri.parse().context("invalid URI")?;
+fn code(args: &CodeArgs, vault: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let Some(uri) = &args.uri else {
+        return vault::code(vault, args.query.as_deref().unwrap_or_default(), args.at, &args.password);
+    };
+    let uri: OtpUri = uri.parse().context("invalid URI")?;
     let mut accounts = uri.into_accounts();
     if accounts.len() > 1 {
         let names: Vec<String> = accounts.iter().map(|a| a.display_name()).collect();
@@ -51,5 +63,8 @@ pub fn describe(error: &anyhow::Error) -> String {
 }
 
 pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if let Some(code) = vault::exit_code(error) {
+        return code;
+    }
     if error.chain().any(|cause| cause.is::<UriError>()) { EXIT_BAD_INPUT } else { EXIT_FAILURE }
 }

@@ -5,6 +5,9 @@
 
 use secrecy::SecretString;
 
+mod otpvault;
+pub use otpvault::OtpvaultBackup;
+
 use crate::account::Account;
 
 /// Why a file could not be imported. An import either returns every account or fails whole.
@@ -44,7 +47,7 @@ pub trait Importer: Sync {
 }
 
 /// Every format otpvault reads, most specific first: detection takes the first that matches.
-pub static REGISTRY: &[&dyn Importer] = &[];
+pub static REGISTRY: &[&dyn Importer] = &[&OtpvaultBackup];
 
 fn supported_ids() -> String {
     REGISTRY.iter().map(|i| i.id()).collect::<Vec<_>>().join(", ")

@@ -22,7 +22,7 @@ pub const EXIT_FAILURE: u8 = 1;
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        None => crate::gui::run(),
+        None => crate::gui::run(cli.vault.as_deref()),
         Some(Command::Code(args)) => code(&args, cli.vault.as_deref()),
         Some(Command::Init(args)) => vault::init(cli.vault.as_deref(), &args),
         Some(Command::Add(args)) => vault::add(cli.vault.as_deref(), &args),

@@ -14,6 +14,7 @@ mod settings;
 mod store;
 mod style;
 mod unlock;
+mod vault_store;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -24,6 +25,7 @@ use secrecy::SecretString;
 pub use clipboard::{Clipboard, MemoryClipboard, SystemClipboard};
 pub use settings::{Settings, ThemeChoice};
 pub use store::{Entry, MemoryStore, Store};
+pub use vault_store::VaultStore;
 
 use crate::account::Account;
 use crate::clock::{Clock, SystemClock};
@@ -394,7 +396,8 @@ impl App {
             }
             Request::Edit(id) => {
                 if let Some(entry) = self.entries.iter().find(|e| e.id == id) {
-                    self.edit = Some(manage::EditDialog::new(entry.clone()));
+                    let can_reorder = self.store.as_ref().is_some_and(|s| s.can_reorder());
+                    self.edit = Some(manage::EditDialog::new(entry.clone(), can_reorder));
                 }
             }
             Request::AddAccounts(accounts) => {
@@ -582,6 +585,12 @@ pub fn run_with(store: Box<dyn Store>, scanner: Option<Arc<dyn Scanner>>) -> any
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
 
-pub fn run() -> anyhow::Result<()> {
-    run_with(Box::new(MemoryStore::new()), None)
+/// Opens the window on the vault at `path` (the platform data folder by default).
+pub fn run(path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let path = match path {
+        Some(path) => path.to_owned(),
+        None => crate::vault::default_path()?,
+    };
+    let store = VaultStore::new(path, Arc::new(crate::vault::OsKeyring), crate::vault::KdfParams::DEFAULT);
+    run_with(Box::new(store), None)
 }

@@ -33,6 +33,10 @@ pub trait Store: Send {
     fn save(&mut self, entries: Vec<Entry>) -> anyhow::Result<Vec<Entry>>;
     /// Forgets the key and the decrypted entries.
     fn lock(&mut self);
+    /// Whether [`Store::save`] keeps the order of the entries it is given.
+    fn can_reorder(&self) -> bool {
+        true
+    }
 }
 
 /// A store held in memory, shared between clones so that a test can look inside while the window

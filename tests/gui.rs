@@ -8,7 +8,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use otpvault::clock::{Clock, FixedClock};
-use otpvault::gui::{App, Entry, MemoryClipboard, MemoryStore, Parts, Scanner, Settings, Store};
+use otpvault::gui::{App, Entry, MemoryClipboard, MemoryStore, Parts, QrScanner, Scanner, Settings, Store};
 use otpvault::{Account, Params};
 use secrecy::SecretString;
 
@@ -179,24 +179,6 @@ fn add_an_account_by_hand_with_live_validation_preview_and_duplicate_check() {
     assert!(has(&harness, "ACME"));
 }
 
-/// Decodes QR images from their file bytes with `rqrr`, as the window's scanner does.
-struct ImageScanner;
-
-impl Scanner for ImageScanner {
-    fn decode_image(&self, bytes: &[u8]) -> anyhow::Result<Vec<String>> {
-        let image = image::load_from_memory(bytes)?.to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(image);
-        let texts: Vec<String> =
-            prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, t)| t).collect();
-        anyhow::ensure!(!texts.is_empty(), "no QR code found");
-        Ok(texts)
-    }
-
-    fn scan_screen(&self) -> anyhow::Result<Vec<String>> {
-        anyhow::bail!("no screen in tests")
-    }
-}
-
 /// A file dropped on the window.
 #[derive(Debug)]
 struct File(std::path::PathBuf);
@@ -214,7 +196,7 @@ impl egui::DroppedFile for File {
 #[test]
 fn add_accounts_from_a_dropped_qr_image_with_a_checklist() {
     let world = World::with_accounts(&[]);
-    let mut harness = world.harness(Some(Arc::new(ImageScanner)));
+    let mut harness = world.harness(Some(Arc::new(QrScanner)));
     unlock(&mut harness);
     harness.get_by_label("+ Add").click();
     harness.run_ok();

@@ -40,6 +40,20 @@ pub trait Scanner: Send + Sync {
     fn scan_screen(&self) -> anyhow::Result<Vec<String>>;
 }
 
+/// The window's scanner: the library's QR pipeline, the same one `otpvault scan` uses.
+pub struct QrScanner;
+
+impl Scanner for QrScanner {
+    fn decode_image(&self, bytes: &[u8]) -> anyhow::Result<Vec<String>> {
+        let source = crate::qr::Source::Bytes { name: "the image".into(), bytes: bytes.to_vec() };
+        Ok(crate::qr::scan(&source, &crate::qr::Cancel::default())?)
+    }
+
+    fn scan_screen(&self) -> anyhow::Result<Vec<String>> {
+        Ok(crate::qr::scan(&crate::qr::Source::Screen, &crate::qr::Cancel::default())?)
+    }
+}
+
 /// What the window is built from: everything it talks to, injected.
 pub struct Parts {
     pub store: Box<dyn Store>,
@@ -592,5 +606,5 @@ pub fn run(path: Option<&std::path::Path>) -> anyhow::Result<()> {
         None => crate::vault::default_path()?,
     };
     let store = VaultStore::new(path, Arc::new(crate::vault::OsKeyring), crate::vault::KdfParams::DEFAULT);
-    run_with(Box::new(store), None)
+    run_with(Box::new(store), Some(Arc::new(QrScanner)))
 }

@@ -59,15 +59,17 @@ fn shift(time: Duration, offset_seconds: i64) -> Duration {
 }
 
 /// A clock that moves only when told to. Clones share the time, so a test keeps one handle and
-/// gives another to the code under test.
+/// gives another to the code under test. A manual correction applies on top, as on the system
+/// clock.
 #[derive(Debug, Clone, Default)]
 pub struct FixedClock {
     millis: Arc<AtomicU64>,
+    offset_seconds: Arc<AtomicI64>,
 }
 
 impl FixedClock {
     pub fn at(unix: Duration) -> Self {
-        FixedClock { millis: Arc::new(AtomicU64::new(millis(unix))) }
+        FixedClock { millis: Arc::new(AtomicU64::new(millis(unix))), offset_seconds: Arc::default() }
     }
 
     pub fn at_secs(unix_seconds: u64) -> Self {
@@ -89,7 +91,11 @@ fn millis(d: Duration) -> u64 {
 
 impl Clock for FixedClock {
     fn now(&self) -> Duration {
-        Duration::from_millis(self.millis.load(Ordering::Relaxed))
+        shift(Duration::from_millis(self.millis.load(Ordering::Relaxed)), self.offset_seconds.load(Ordering::Relaxed))
+    }
+
+    fn set_offset_seconds(&self, offset: i64) {
+        self.offset_seconds.store(offset, Ordering::Relaxed);
     }
 }
 
@@ -125,6 +131,61 @@ impl fmt::Display for Skew {
             s if s > 0 => write!(f, "the clock is {s} s behind"),
             s => write!(f, "the clock is {} s ahead", s.unsigned_abs()),
         }
+    }
+}
+
+/// Why a reference time could not be had.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimeSourceError {
+    #[error("no answer from the time server {server} ({reason}): check the network, or try again later")]
+    Unreachable { server: String, reason: String },
+}
+
+/// A trusted reference time the user chose to compare the computer's clock with. Asking it may
+/// take a network round trip: call it off the window's thread.
+pub trait TimeSource: Send + Sync {
+    /// How messages name it ("pool.ntp.org").
+    fn name(&self) -> String;
+    /// How far `clock` is from the reference.
+    fn skew(&self, clock: &dyn Clock) -> Result<Skew, TimeSourceError>;
+}
+
+/// An NTP server, asked with SNTP (RFC 4330), which also removes the network delay.
+#[derive(Debug, Clone)]
+pub struct NtpServer {
+    pub host: String,
+}
+
+impl NtpServer {
+    /// The NTP Pool: the default of most Linux distributions.
+    pub const DEFAULT_HOST: &str = "pool.ntp.org";
+    /// An answer later than this is no use to a person waiting for a warning.
+    const TIMEOUT: Duration = Duration::from_secs(5);
+}
+
+impl Default for NtpServer {
+    fn default() -> Self {
+        NtpServer { host: NtpServer::DEFAULT_HOST.to_owned() }
+    }
+}
+
+impl TimeSource for NtpServer {
+    fn name(&self) -> String {
+        self.host.clone()
+    }
+
+    fn skew(&self, clock: &dyn Clock) -> Result<Skew, TimeSourceError> {
+        let unreachable = |reason: String| TimeSourceError::Unreachable { server: self.host.clone(), reason };
+        let mut client = rsntp::SntpClient::new();
+        client.set_timeout(Self::TIMEOUT);
+        let answer = client.synchronize(self.host.as_str()).map_err(|e| unreachable(e.to_string()))?;
+        // The server measures against the computer's own clock; codes use `clock`, which may
+        // already carry a manual offset.
+        let system = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let server_minus_system = answer.clock_offset().as_secs_f64();
+        let reference = Duration::from_secs_f64((system.as_secs_f64() + server_minus_system).max(0.0));
+        Ok(Skew::between(clock.now(), reference))
     }
 }
 

@@ -53,3 +53,36 @@ fn a_bad_uri_is_refused_with_the_input_exit_code() {
     assert_eq!(out.code, Some(3));
     assert!(out.stderr.starts_with("otpvault: invalid URI"), "{}", out.stderr);
 }
+
+#[test]
+fn save_keeps_the_seed_in_the_vault_before_the_codes_and_query_enrols_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = crate::vault_cli::init(dir.path());
+    let uri =
+        "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=3600";
+    let account: Account = uri.parse().unwrap();
+
+    let started = now();
+    let out =
+        crate::vault_cli::ok(crate::vault_cli::cli(&vault).args(["enroll", "--save", "--uri", uri, "--both-now"]));
+    assert!(out.stderr.contains("Saved Amazon Web Services"), "{}", out.stderr);
+    let listed = crate::vault_cli::ok(crate::vault_cli::cli(&vault).args(["list", "--json"]));
+    assert!(listed.stdout.contains("alice@123456789012"), "{}", listed.stdout);
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!([started, now()].iter().any(|t| first == account.code_at(*t).as_str()), "code 1: {first}");
+
+    // Enrolling again by name resyncs from the vault; saving the same URI again adds nothing.
+    let started = now();
+    let out = crate::vault_cli::ok(crate::vault_cli::cli(&vault).args(["enroll", "alice@123456789012", "--both-now"]));
+    let codes: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        [started, now()].iter().any(|t| codes == [account.code_at(*t).as_str(), account.code_at(t + 3600).as_str()]),
+        "current and next codes of the vault account: {codes:?}"
+    );
+    let out =
+        crate::vault_cli::ok(crate::vault_cli::cli(&vault).args(["enroll", "--save", "--uri", uri, "--both-now"]));
+    assert!(out.stderr.contains("Already in the vault"), "{}", out.stderr);
+
+    let out = run(crate::vault_cli::cli(&vault).args(["enroll", "nobody", "--both-now"]));
+    assert_eq!(out.code, Some(10), "{}", out.stderr);
+}

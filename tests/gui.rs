@@ -7,8 +7,10 @@ use std::time::Duration;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use otpvault::clock::{Clock, FixedClock};
-use otpvault::gui::{App, Entry, MemoryClipboard, MemoryStore, Parts, QrScanner, Scanner, Settings, Store};
+use otpvault::clock::{Clock, FixedClock, Skew, TimeSource, TimeSourceError};
+use otpvault::gui::{
+    App, ChosenFiles, Entry, MemoryClipboard, MemoryStore, Parts, QrScanner, Scanner, Settings, Store, VaultStore,
+};
 use otpvault::{Account, Params};
 use secrecy::SecretString;
 
@@ -17,15 +19,38 @@ const AWS_URI: &str = "otpauth://totp/Amazon%20Web%20Services:alice@123456789012
 /// 2033-05-18 03:33:20 UTC: 20 s into a 30 s period.
 const T0: u64 = 2_000_000_000;
 
+/// A time server that always finds the clock off by the same amount.
+struct SkewedBy(i64);
+
+impl TimeSource for SkewedBy {
+    fn name(&self) -> String {
+        "time.test".to_owned()
+    }
+
+    fn skew(&self, _clock: &dyn Clock) -> Result<Skew, TimeSourceError> {
+        Ok(Skew { correction_seconds: self.0 })
+    }
+}
+
 struct World {
     store: MemoryStore,
     clock: FixedClock,
     clipboard: MemoryClipboard,
+    settings: Settings,
+    files: ChosenFiles,
+    time_source: Arc<dyn TimeSource>,
 }
 
 impl World {
     fn new() -> Self {
-        World { store: MemoryStore::new(), clock: FixedClock::at_secs(T0), clipboard: MemoryClipboard::default() }
+        World {
+            store: MemoryStore::new(),
+            clock: FixedClock::at_secs(T0),
+            clipboard: MemoryClipboard::default(),
+            settings: Settings::default(),
+            files: ChosenFiles::default(),
+            time_source: Arc::new(SkewedBy(0)),
+        }
     }
 
     /// A vault that exists already, holding `accounts`.
@@ -40,12 +65,18 @@ impl World {
     }
 
     fn harness(&self, scanner: Option<Arc<dyn Scanner>>) -> Harness<'static, App> {
+        self.harness_on(Box::new(self.store.clone()), scanner)
+    }
+
+    fn harness_on(&self, store: Box<dyn Store>, scanner: Option<Arc<dyn Scanner>>) -> Harness<'static, App> {
         let app = App::new(Parts {
-            store: Box::new(self.store.clone()),
+            store,
             clock: Arc::new(self.clock.clone()),
             clipboard: Box::new(self.clipboard.clone()),
-            settings: Settings::default(),
+            settings: self.settings.clone(),
             scanner,
+            files: Arc::new(self.files.clone()),
+            time_source: self.time_source.clone(),
         });
         let mut harness =
             Harness::builder().with_size([480.0, 720.0]).build_ui_state(|ui, app: &mut App| app.ui(ui), app);
@@ -388,4 +419,167 @@ fn enrolment_both_codes_now_and_the_backup_step() {
     harness.run_ok();
     assert!(!has(&harness, "Set up an MFA device"));
     assert_eq!(world.store.saved().len(), 1);
+}
+
+#[test]
+fn a_wrong_clock_is_reported_and_corrected_in_one_click() {
+    let mut world = World::with_accounts(&[github()]);
+    world.settings.check_clock = true;
+    world.time_source = Arc::new(SkewedBy(-95));
+    let mut harness = world.harness(None);
+    unlock(&mut harness);
+    settle(&mut harness, "the clock warning", |h| has(h, "the clock is 95 s ahead"));
+    assert!(has(&harness, "Compared with time.test"));
+    assert!(has(&harness, &grouped(&world.code(&github()))), "codes still use the computer's clock");
+    harness.get_by_label("Correct the codes").click();
+    harness.run_ok();
+    assert!(!has(&harness, "95 s ahead"), "the warning goes once corrected");
+    let corrected = github().code_at(T0 - 95).to_string();
+    assert!(has(&harness, &grouped(&corrected)), "codes use the corrected time");
+    assert_eq!(harness.state().settings().clock_offset_seconds, -95);
+}
+
+#[test]
+fn the_clock_is_not_checked_unless_asked() {
+    let mut world = World::with_accounts(&[github()]);
+    world.time_source = Arc::new(SkewedBy(-95));
+    let mut harness = world.harness(None);
+    unlock(&mut harness);
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert!(!has(&harness, "95 s ahead"));
+}
+
+fn type_into(harness: &mut Harness<'static, App>, hint: &str, text: &str) {
+    harness.get_by_label(hint).focus();
+    harness.step();
+    harness.get_by_label(hint).type_text(text);
+    harness.step();
+}
+
+fn open_backup_panel(harness: &mut Harness<'static, App>) {
+    harness.get_by_label("Settings").click();
+    harness.run_ok();
+    harness.get_by_label("Backup and restore…").click();
+    harness.run_ok();
+}
+
+#[test]
+fn back_up_encrypted_then_restore_into_another_vault_skipping_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.otpvault");
+    let mut world = World::with_accounts(&[github(), account(AWS_URI)]);
+    world.files.save = Some(file.clone());
+    let mut harness = world.harness(None);
+    unlock(&mut harness);
+    open_backup_panel(&mut harness);
+    harness.get_by_label("Back up…").click();
+    harness.run_ok();
+    assert!(!file.exists(), "no encrypted backup without a password");
+    type_into(&mut harness, "Backup password", "a backup passphrase to remember");
+    type_into(&mut harness, "Confirm backup password", "a backup passphrase to remember");
+    harness.get_by_label("Back up…").click();
+    settle(&mut harness, "the backup note", |h| has(h, "backup written to"));
+    let bytes = std::fs::read(&file).unwrap();
+    let restored =
+        otpvault::vault::backup::read(&bytes, &SecretString::from("a backup passphrase to remember")).unwrap();
+    let accounts: Vec<Account> = restored.into_iter().map(|e| e.account).collect();
+    assert_eq!(accounts, [github(), account(AWS_URI)]);
+
+    let mut other = World::with_accounts(&[github()]);
+    other.files.open = Some(file.clone());
+    let mut harness = other.harness(None);
+    unlock(&mut harness);
+    open_backup_panel(&mut harness);
+    harness.get_by_label("Choose a file…").click();
+    settle(&mut harness, "the password request", |h| has(h, "Password of backup.otpvault"));
+    type_into(&mut harness, "Password of backup.otpvault", "not the password");
+    harness.get_by_label("Import").click();
+    settle(&mut harness, "the wrong-password error", |h| has(h, "wrong password"));
+    assert_eq!(other.store.saved().len(), 1, "nothing imported on a wrong password");
+    type_into(&mut harness, "Password of backup.otpvault", "a backup passphrase to remember");
+    harness.get_by_label("Import").click();
+    settle(&mut harness, "the import summary", |h| has(h, "1 imported, 1 duplicates skipped"));
+    let saved: Vec<Account> = other.store.saved().into_iter().map(|e| e.account).collect();
+    assert_eq!(saved, [github(), account(AWS_URI)]);
+}
+
+#[test]
+fn another_apps_plain_export_is_imported_without_a_password() {
+    let mut world = World::with_accounts(&[]);
+    world.files.open = Some(crate::common::fixture("import/aegis_plain.json"));
+    let mut harness = world.harness(None);
+    unlock(&mut harness);
+    open_backup_panel(&mut harness);
+    harness.get_by_label("Choose a file…").click();
+    settle(&mut harness, "the import summary", |h| has(h, "imported, 0 duplicates skipped"));
+    let expected =
+        otpvault::import::import(&std::fs::read(world.files.open.as_ref().unwrap()).unwrap(), None, None).unwrap();
+    let saved: Vec<Account> = world.store.saved().into_iter().map(|e| e.account).collect();
+    assert_eq!(saved, expected);
+}
+
+/// The window on a real vault file: created, filled, reordered and read back by another opener
+/// while the window stays open.
+#[test]
+fn the_window_on_a_vault_file_saves_order_and_lets_the_command_line_in() {
+    use otpvault::vault::{KdfParams, MemoryKeyring, Vault};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("window.otpvault");
+    {
+        let mut vault = Vault::create(&path, &SecretString::from(PASSWORD), KdfParams::INSECURE_TEST).unwrap();
+        vault.add(github(), T0).unwrap();
+        vault.add(account(AWS_URI), T0).unwrap();
+        vault.save().unwrap();
+    }
+    let world = World::new();
+    let store = VaultStore::new(path.clone(), Arc::new(MemoryKeyring::new()), KdfParams::INSECURE_TEST);
+    let mut harness = world.harness_on(Box::new(store), None);
+    unlock(&mut harness);
+    assert!(has(&harness, &grouped(&world.code(&github()))));
+
+    harness.get_all_by_label("Edit").next().unwrap().click();
+    harness.run_ok();
+    harness.get_by_label("Move down").click();
+    harness.run_ok();
+
+    // The window is still open and unlocked, yet another opener gets in at once.
+    let vault = Vault::open(&path, &SecretString::from(PASSWORD)).expect("the window does not hold the lock");
+    let order: Vec<Account> = vault.entries().iter().map(|e| e.account.clone()).collect();
+    assert_eq!(order, [account(AWS_URI), github()]);
+    drop(vault);
+    assert!(harness.state().is_unlocked());
+}
+
+#[test]
+fn a_change_saved_by_another_process_is_not_overwritten() {
+    use otpvault::vault::{KdfParams, MemoryKeyring, Vault};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.otpvault");
+    {
+        let mut vault = Vault::create(&path, &SecretString::from(PASSWORD), KdfParams::INSECURE_TEST).unwrap();
+        vault.add(github(), T0).unwrap();
+        vault.save().unwrap();
+    }
+    let world = World::new();
+    let store = VaultStore::new(path.clone(), Arc::new(MemoryKeyring::new()), KdfParams::INSECURE_TEST);
+    let mut harness = world.harness_on(Box::new(store), None);
+    unlock(&mut harness);
+    {
+        let mut cli = Vault::open(&path, &SecretString::from(PASSWORD)).unwrap();
+        cli.add(account(AWS_URI), T0).unwrap();
+        cli.save().unwrap();
+    }
+    harness.get_all_by_label("Edit").next().unwrap().click();
+    harness.run_ok();
+    harness.get_by_label("Delete…").click();
+    harness.run_ok();
+    harness.get_by_label("Delete for good").click();
+    harness.run_ok();
+    assert!(has(&harness, "another otpvault changed the vault"), "the user is told");
+    let vault = Vault::open(&path, &SecretString::from(PASSWORD)).unwrap();
+    assert_eq!(vault.entries().len(), 2, "the other process's account survives");
+    drop(vault);
+    assert!(has(&harness, "123456789012"), "the window shows what the file holds now");
 }

@@ -67,7 +67,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the two consecutive codes a "set up MFA device" form asks for, each when it is due.
     #[command(after_help = "Codes go to stdout, one a line; guidance goes to stderr.\n\nExamples:\n  \
-        otpvault enroll --uri 'otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=…'\n  \
+        otpvault enroll --save --uri 'otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=…'\n  \
+        otpvault enroll alice@123456789012\n  \
         otpvault enroll --uri 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP' --both-now")]
     Enroll(super::enroll::EnrollArgs),
 }

@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Import(args)) => transfer::import(cli.vault.as_deref(), &args),
         Some(Command::Export(args)) => transfer::export(cli.vault.as_deref(), &args),
         Some(Command::Scan(args)) => scan::run(&args),
-        Some(Command::Enroll(args)) => enroll::run(&args),
+        Some(Command::Enroll(args)) => enroll::run(&args, cli.vault.as_deref()),
     }
 }
 

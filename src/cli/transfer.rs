@@ -1,20 +1,17 @@
 //! `import` and `export`: moving accounts between the vault and other apps' files.
 
-use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Read, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use secrecy::SecretString;
 
 use super::vault::{EXIT_WRONG_PASSWORD, PasswordArgs, new_password, now, prompt, stdin_line, unlock, vault_path};
 use super::{EXIT_BAD_INPUT, EXIT_FAILURE};
+use crate::export::BackupFormat;
 use crate::import::{self, Grouped, ImportError};
 use crate::vault::VaultError;
-
-/// No backup of an authenticator app comes near this; a larger file is not one.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Args)]
 #[command(after_help = "The format is recognised from the content. Formats: run `otpvault import --formats`.\n\n\
@@ -85,22 +82,10 @@ pub fn exit_code(error: &anyhow::Error) -> Option<u8> {
     error.chain().find_map(|cause| {
         cause.downcast_ref::<ImportError>().map(|error| match error {
             ImportError::WrongPassword(_) => EXIT_WRONG_PASSWORD,
-            ImportError::PasswordRequired(_) => EXIT_FAILURE,
+            ImportError::PasswordRequired(_) | ImportError::Read { .. } => EXIT_FAILURE,
             _ => EXIT_BAD_INPUT,
         })
     })
-}
-
-fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file = File::open(path).with_context(|| format!("could not open {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("could not read {}", path.display()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        bail!("{} is larger than any authenticator backup ({} MiB at most)", path.display(), MAX_FILE_BYTES >> 20);
-    }
-    Ok(bytes)
 }
 
 fn list_formats() {
@@ -114,7 +99,7 @@ pub fn import(chosen: Option<&Path>, args: &ImportArgs) -> anyhow::Result<()> {
         list_formats();
         return Ok(());
     };
-    let bytes = read_file(file)?;
+    let bytes = import::read_file(file)?;
     let importer = match &args.format {
         Some(id) => import::by_id(id)?,
         None => {
@@ -156,17 +141,11 @@ pub fn import(chosen: Option<&Path>, args: &ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates `path` for a secret-bearing export, never replacing a file; owner-only on Unix.
 fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| match path.exists() {
+    crate::export::write_new(path, bytes).with_context(|| match path.exists() {
         true => format!("{} already exists: choose another --out, nothing was replaced", path.display()),
-        false => format!("could not create {}", path.display()),
-    })?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).with_context(|| format!("could not write {}", path.display()))
+        false => format!("could not write {}", path.display()),
+    })
 }
 
 fn export_password(args: &ExportArgs) -> anyhow::Result<SecretString> {
@@ -176,38 +155,31 @@ fn export_password(args: &ExportArgs) -> anyhow::Result<SecretString> {
 
 pub fn export(chosen: Option<&Path>, args: &ExportArgs) -> anyhow::Result<()> {
     let path = vault_path(chosen)?;
-    let encrypted = matches!(args.format, ExportFormat::Otpvault | ExportFormat::AegisEncrypted);
+    let file_format = match args.format {
+        ExportFormat::Otpvault => Some(BackupFormat::Otpvault),
+        ExportFormat::Aegis => Some(BackupFormat::Aegis),
+        ExportFormat::AegisEncrypted => Some(BackupFormat::AegisEncrypted),
+        ExportFormat::Otpauth => Some(BackupFormat::Otpauth),
+        ExportFormat::Qr | ExportFormat::Google => None,
+    };
+    let encrypted = file_format.is_some_and(BackupFormat::encrypted);
     let vault = unlock(&path, &vault_password(args.password_stdin && !encrypted))?;
     let entries = vault.entries();
-    let grouped: Vec<Grouped> =
-        entries.iter().map(|e| Grouped { account: e.account.clone(), group: e.group.clone() }).collect();
-    let accounts: Vec<_> = entries.iter().map(|e| e.account.clone()).collect();
     let out = &args.out;
-    match args.format {
-        ExportFormat::Otpvault => {
-            let password = export_password(args)?;
-            write_new(out, &crate::vault::backup::export(entries, &password)?)?;
+    match file_format {
+        Some(format) => {
+            let password = if encrypted { Some(export_password(args)?) } else { None };
+            if !encrypted {
+                eprintln!(
+                    "otpvault: warning: {} holds every secret unencrypted; keep it safe and delete it once used",
+                    out.display()
+                );
+            }
+            write_new(out, &crate::export::backup(format, entries, password.as_ref())?)?;
         }
-        ExportFormat::Aegis => {
-            eprintln!(
-                "otpvault: warning: {} holds every secret unencrypted; keep it safe and delete it once used",
-                out.display()
-            );
-            write_new(out, crate::export::aegis_plain(&grouped).as_bytes())?;
-        }
-        ExportFormat::AegisEncrypted => {
-            let password = export_password(args)?;
-            write_new(out, crate::export::aegis_encrypted(&grouped, &password)?.as_bytes())?;
-        }
-        ExportFormat::Otpauth => {
-            eprintln!(
-                "otpvault: warning: {} holds every secret unencrypted; keep it safe and delete it once used",
-                out.display()
-            );
-            write_new(out, crate::export::otpauth_list(&accounts).as_bytes())?;
-        }
-        ExportFormat::Qr | ExportFormat::Google => {
+        None => {
             eprintln!("otpvault: warning: the QR codes in {} hold every secret unencrypted", out.display());
+            let accounts: Vec<_> = entries.iter().map(|e| e.account.clone()).collect();
             // Google Authenticator tells the codes of one export apart by this id.
             let batch_id = (now() & 0x7fff_ffff) as i32;
             let written = crate::qr::export::write(&accounts, out, batch_id)?;
@@ -218,6 +190,6 @@ pub fn export(chosen: Option<&Path>, args: &ExportArgs) -> anyhow::Result<()> {
             }
         }
     }
-    println!("{} accounts exported to {}", accounts.len(), out.display());
+    println!("{} accounts exported to {}", entries.len(), out.display());
     Ok(())
 }

@@ -331,7 +331,7 @@ pub fn unlock(path: &Path, args: &PasswordArgs) -> anyhow::Result<Vault> {
 }
 
 /// The one entry `query` names; several matches are listed on stderr.
-fn single<'v>(vault: &'v Vault, query: &str) -> anyhow::Result<&'v Entry> {
+pub(crate) fn single<'v>(vault: &'v Vault, query: &str) -> anyhow::Result<&'v Entry> {
     let matches = vault.search(query);
     match matches.as_slice() {
         [entry] => Ok(entry),

@@ -9,18 +9,16 @@ pub(crate) struct EditDialog {
     name: String,
     tags: String,
     confirm_delete: bool,
-    can_reorder: bool,
 }
 
 impl EditDialog {
-    pub fn new(entry: Entry, can_reorder: bool) -> Self {
+    pub fn new(entry: Entry) -> Self {
         EditDialog {
             issuer: entry.account.issuer.clone().unwrap_or_default(),
             name: entry.account.name.clone(),
             tags: entry.tags.join(", "),
             entry,
             confirm_delete: false,
-            can_reorder,
         }
     }
 
@@ -41,16 +39,14 @@ impl EditDialog {
                 ui.add(egui::TextEdit::singleline(&mut self.tags).hint_text("work, personal")).labelled_by(label.id);
                 ui.end_row();
             });
-            ui.add_enabled_ui(self.can_reorder, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label("Order");
-                    if ui.button("Move up").clicked() {
-                        requests.push(Request::Move { id: self.entry.id, by: -1 });
-                    }
-                    if ui.button("Move down").clicked() {
-                        requests.push(Request::Move { id: self.entry.id, by: 1 });
-                    }
-                })
+            ui.horizontal(|ui| {
+                ui.label("Order");
+                if ui.button("Move up").clicked() {
+                    requests.push(Request::Move { id: self.entry.id, by: -1 });
+                }
+                if ui.button("Move down").clicked() {
+                    requests.push(Request::Move { id: self.entry.id, by: 1 });
+                }
             });
             ui.separator();
             if self.confirm_delete {

@@ -6,9 +6,11 @@
 //! second boundary while codes are shown, never every frame.
 
 mod add;
+mod backup;
 mod clipboard;
 mod codes;
 mod enroll;
+mod files;
 mod manage;
 mod settings;
 mod store;
@@ -23,12 +25,15 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 pub use clipboard::{Clipboard, MemoryClipboard, SystemClipboard};
+pub use files::{ChosenFiles, Files, SystemFiles};
 pub use settings::{Settings, ThemeChoice};
 pub use store::{Entry, MemoryStore, Store};
 pub use vault_store::VaultStore;
 
 use crate::account::Account;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, NtpServer, Skew, SystemClock, TimeSource};
+use crate::export::BackupFormat;
+use crate::import::Grouped;
 
 pub const APP_ID: &str = "io.github.otpvault";
 
@@ -62,6 +67,10 @@ pub struct Parts {
     pub settings: Settings,
     /// Reads QR codes; `None` hides the scan actions.
     pub scanner: Option<Arc<dyn Scanner>>,
+    /// The file dialogs.
+    pub files: Arc<dyn Files>,
+    /// What the computer's clock is compared with, when the user turns the check on.
+    pub time_source: Arc<dyn TimeSource>,
 }
 
 /// What a panel asks the window to do.
@@ -82,6 +91,20 @@ pub(crate) enum Request {
     OpenAdd,
     OpenEnroll,
     OpenSettings,
+    OpenBackup,
+    /// Asks where to write a backup of every account, then writes it.
+    Backup {
+        format: BackupFormat,
+        password: Option<SecretString>,
+    },
+    /// Asks for a backup or export file to import.
+    PickBackup,
+    ImportBackup {
+        picked: backup::PickedBackup,
+        password: Option<SecretString>,
+    },
+    /// Adds this many seconds to the clock correction.
+    CorrectClock(i64),
     Edit(u64),
     /// Saves new accounts; the answer goes back to the dialog that asked.
     AddAccounts(Vec<Account>),
@@ -114,6 +137,11 @@ pub(crate) enum Request {
 enum Done {
     Opened(Box<dyn Store>, anyhow::Result<Vec<Entry>>),
     Decoded(anyhow::Result<Vec<String>>),
+    /// A backup was written (`Some` says where) or the user cancelled (`None`).
+    BackedUp(Box<dyn Store>, anyhow::Result<Option<String>>),
+    /// A file to import was chosen and recognised, or the user cancelled (`None`).
+    BackupPicked(anyhow::Result<Option<backup::PickedBackup>>),
+    BackupRead(anyhow::Result<Vec<Grouped>>),
 }
 
 enum Screen {
@@ -140,6 +168,12 @@ pub struct App {
     enroll: Option<enroll::EnrollPanel>,
     edit: Option<manage::EditDialog>,
     settings_panel: Option<settings::SettingsPanel>,
+    backup_panel: Option<backup::BackupPanel>,
+    files: Arc<dyn Files>,
+    time_source: Arc<dyn TimeSource>,
+    /// The last comparison with the time source, once the user turned the check on.
+    skew: Option<Result<Skew, String>>,
+    clock_check: Option<Receiver<Result<Skew, String>>>,
     toast: Option<Toast>,
     pending_clear: Option<clipboard::PendingClear>,
     last_input: Duration,
@@ -169,6 +203,11 @@ impl App {
             enroll: None,
             edit: None,
             settings_panel: None,
+            backup_panel: None,
+            files: parts.files,
+            time_source: parts.time_source,
+            skew: None,
+            clock_check: None,
             toast: None,
             pending_clear: None,
             last_input: now,
@@ -227,8 +266,11 @@ impl App {
 
     fn codes_screen(&mut self, ui: &mut egui::Ui, now: Duration, requests: &mut Vec<Request>) {
         let ctx = ui.ctx().clone();
-        let modal_open =
-            self.add.is_some() || self.enroll.is_some() || self.edit.is_some() || self.settings_panel.is_some();
+        let modal_open = self.add.is_some()
+            || self.enroll.is_some()
+            || self.edit.is_some()
+            || self.settings_panel.is_some()
+            || self.backup_panel.is_some();
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(error) = &self.error {
@@ -240,6 +282,22 @@ impl App {
                 }
             });
         });
+        if let Some(Ok(skew)) = &self.skew
+            && skew.is_significant()
+        {
+            let skew = *skew;
+            egui::Panel::top("clock-warning").show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("Compared with {}, {}: services will refuse codes.", self.time_source.name(), skew),
+                    );
+                    if ui.button("Correct the codes").clicked() {
+                        requests.push(Request::CorrectClock(skew.correction_seconds));
+                    }
+                });
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             self.codes.ui(ui, &self.entries, now, !modal_open, requests);
         });
@@ -261,9 +319,14 @@ impl App {
             self.edit = None;
         }
         if let Some(panel) = &mut self.settings_panel
-            && !panel.ui(&ctx, self.clock.now(), requests)
+            && !panel.ui(&ctx, self.clock.now(), &self.time_source.name(), self.skew.as_ref(), requests)
         {
             self.settings_panel = None;
+        }
+        if let Some(panel) = &mut self.backup_panel
+            && !panel.ui(&ctx, self.work.is_some(), requests)
+        {
+            self.backup_panel = None;
         }
     }
 
@@ -291,6 +354,13 @@ impl App {
     }
 
     fn poll_work(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.clock_check
+            && let Ok(result) = rx.try_recv()
+        {
+            self.clock_check = None;
+            self.skew = Some(result);
+            ctx.request_repaint();
+        }
         let Some(rx) = &self.work else { return };
         let Ok(done) = rx.try_recv() else { return };
         self.work = None;
@@ -304,6 +374,7 @@ impl App {
                         self.screen = Screen::Codes;
                         self.last_input = self.clock.now();
                         self.error = None;
+                        self.check_clock(ctx);
                     }
                     Err(error) => {
                         let message = crate::cli::describe(&error);
@@ -325,8 +396,86 @@ impl App {
                     panel.decoded(result);
                 }
             }
+            Done::BackedUp(store, result) => {
+                self.store = Some(store);
+                match result {
+                    Ok(Some(note)) => self.backup_note(Ok(note)),
+                    Ok(None) => {}
+                    Err(error) => self.backup_note(Err(crate::cli::describe(&error))),
+                }
+            }
+            Done::BackupPicked(result) => match result {
+                Ok(Some(picked)) if picked.importer.needs_password(&picked.bytes) => {
+                    if let Some(panel) = &mut self.backup_panel {
+                        panel.needs_password(picked);
+                    }
+                }
+                Ok(Some(picked)) => self.handle(ctx, Request::ImportBackup { picked, password: None }),
+                Ok(None) => {}
+                Err(error) => self.backup_note(Err(crate::cli::describe(&error))),
+            },
+            Done::BackupRead(result) => match result {
+                Ok(accounts) => self.add_imported(accounts),
+                Err(error) => self.backup_note(Err(crate::cli::describe(&error))),
+            },
         }
         ctx.request_repaint();
+    }
+
+    /// Adds the accounts of an imported file that are not here yet, all in one save.
+    fn add_imported(&mut self, accounts: Vec<Grouped>) {
+        let mut entries = self.entries.clone();
+        let mut duplicates = 0;
+        for Grouped { account, group } in accounts {
+            if entries.iter().any(|e| e.account.same_codes_as(&account)) {
+                duplicates += 1;
+            } else {
+                // The window filters by tags: the source app's group becomes one.
+                entries.push(Entry { id: 0, account, tags: group.into_iter().collect() });
+            }
+        }
+        let imported = entries.len() - self.entries.len();
+        let summary = crate::vault::ImportSummary { imported, duplicates };
+        if imported == 0 {
+            self.backup_note(Ok(summary.to_string()));
+            return;
+        }
+        match self.save(entries) {
+            Ok(_) => self.backup_note(Ok(summary.to_string())),
+            Err(message) => self.backup_note(Err(message)),
+        }
+    }
+
+    fn backup_note(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(note) => {
+                self.error = None;
+                self.toast(&note, Duration::from_secs(4));
+                if let Some(panel) = &mut self.backup_panel {
+                    panel.done(note);
+                }
+            }
+            Err(message) => {
+                if let Some(panel) = &mut self.backup_panel {
+                    panel.failed(message.clone());
+                }
+                self.error = Some(message);
+            }
+        }
+    }
+
+    /// Compares the clock with the time source on a worker thread, when the user asked for it.
+    fn check_clock(&mut self, ctx: &egui::Context) {
+        if !self.settings.check_clock || self.clock_check.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let (source, clock, ctx) = (self.time_source.clone(), self.clock.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(source.skew(clock.as_ref()).map_err(|e| e.to_string()));
+            ctx.request_repaint();
+        });
+        self.clock_check = Some(rx);
     }
 
     /// Runs `job` on a worker thread with the store, and wakes the window when it is done.
@@ -336,14 +485,34 @@ impl App {
         job: impl FnOnce(&mut dyn Store) -> anyhow::Result<Vec<Entry>> + Send + 'static,
     ) {
         let Some(mut store) = self.store.take() else { return };
+        self.in_background(ctx, move || {
+            let result = job(store.as_mut());
+            Done::Opened(store, result)
+        });
+    }
+
+    /// Runs `job` on a worker thread and wakes the window with its result.
+    fn in_background(&mut self, ctx: &egui::Context, job: impl FnOnce() -> Done + Send + 'static) {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let result = job(store.as_mut());
-            let _ = tx.send(Done::Opened(store, result));
+            let _ = tx.send(job());
             ctx.request_repaint();
         });
         self.work = Some(rx);
+    }
+
+    /// Runs a backup `job` with the store on a worker thread (the key derivation is slow).
+    fn backup_in_background(
+        &mut self,
+        ctx: &egui::Context,
+        job: impl FnOnce(&mut dyn Store) -> anyhow::Result<Option<String>> + Send + 'static,
+    ) {
+        let Some(mut store) = self.store.take() else { return };
+        self.in_background(ctx, move || {
+            let result = job(store.as_mut());
+            Done::BackedUp(store, result)
+        });
     }
 
     fn scan_in_background(
@@ -352,13 +521,7 @@ impl App {
         job: impl FnOnce(&dyn Scanner) -> anyhow::Result<Vec<String>> + Send + 'static,
     ) {
         let Some(scanner) = self.scanner.clone() else { return };
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(Done::Decoded(job(scanner.as_ref())));
-            ctx.request_repaint();
-        });
-        self.work = Some(rx);
+        self.in_background(ctx, move || Done::Decoded(job(scanner.as_ref())));
     }
 
     fn handle(&mut self, ctx: &egui::Context, request: Request) {
@@ -382,6 +545,7 @@ impl App {
                 self.enroll = None;
                 self.edit = None;
                 self.settings_panel = None;
+                self.backup_panel = None;
                 self.codes = codes::CodesPanel::default();
                 let keyring = self.store.as_ref().is_some_and(|s| s.has_keyring_slot());
                 self.screen = Screen::Unlock(unlock::UnlockPanel::new(keyring));
@@ -408,10 +572,52 @@ impl App {
                 let keyring = self.store.as_ref().is_some_and(|s| s.has_keyring_slot());
                 self.settings_panel = Some(settings::SettingsPanel::new(self.settings.clone(), keyring));
             }
+            Request::OpenBackup => {
+                self.settings_panel = None;
+                self.backup_panel = Some(backup::BackupPanel::default());
+            }
+            Request::Backup { format, password } => {
+                let files = self.files.clone();
+                self.backup_in_background(ctx, move |store| {
+                    let Some(path) = files.save("Back up otpvault accounts", format.file_name()) else {
+                        return Ok(None);
+                    };
+                    let bytes = store.backup(format, password.as_ref())?;
+                    crate::export::write_new(&path, &bytes).map_err(|e| match path.exists() {
+                        true => anyhow::anyhow!("{} already exists: choose a new file name", path.display()),
+                        false => anyhow::anyhow!("could not write {}: {e}", path.display()),
+                    })?;
+                    Ok(Some(format!("backup written to {}", path.display())))
+                });
+            }
+            Request::PickBackup => {
+                let files = self.files.clone();
+                self.in_background(ctx, move || {
+                    Done::BackupPicked((|| {
+                        let Some(path) = files.open("Restore or import accounts", &[]) else { return Ok(None) };
+                        let bytes = zeroize::Zeroizing::new(crate::import::read_file(&path)?);
+                        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        let importer = crate::import::detect_named(&bytes, &file_name)?;
+                        Ok(Some(backup::PickedBackup { file_name, bytes, importer }))
+                    })())
+                });
+            }
+            Request::ImportBackup { picked, password } => self.in_background(ctx, move || {
+                let read = crate::import::import_grouped(picked.importer, &picked.bytes, password.as_ref());
+                Done::BackupRead(read.map_err(anyhow::Error::from))
+            }),
+            Request::CorrectClock(seconds) => {
+                self.settings.clock_offset_seconds = self.settings.clock_offset_seconds.saturating_add(seconds);
+                self.clock.set_offset_seconds(self.settings.clock_offset_seconds);
+                self.skew = Some(Ok(Skew { correction_seconds: 0 }));
+                self.toast(
+                    &format!("codes now use a clock corrected by {} s", self.settings.clock_offset_seconds),
+                    Duration::from_secs(4),
+                );
+            }
             Request::Edit(id) => {
                 if let Some(entry) = self.entries.iter().find(|e| e.id == id) {
-                    let can_reorder = self.store.as_ref().is_some_and(|s| s.can_reorder());
-                    self.edit = Some(manage::EditDialog::new(entry.clone(), can_reorder));
+                    self.edit = Some(manage::EditDialog::new(entry.clone()));
                 }
             }
             Request::AddAccounts(accounts) => {
@@ -450,16 +656,16 @@ impl App {
                 let _ = self.save(entries);
             }
             Request::Decode(bytes) => self.scan_in_background(ctx, move |scanner| scanner.decode_image(&bytes)),
-            Request::PickImage => self.scan_in_background(ctx, |scanner| {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open a QR code image")
-                    .add_filter("Images", &["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"])
-                    .pick_file();
-                match picked {
-                    Some(path) => scanner.decode_image(&std::fs::read(&path)?),
-                    None => Ok(Vec::new()),
-                }
-            }),
+            Request::PickImage => {
+                let files = self.files.clone();
+                self.scan_in_background(ctx, move |scanner| {
+                    let extensions = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"];
+                    match files.open("Open a QR code image", &extensions) {
+                        Some(path) => scanner.decode_image(&std::fs::read(&path)?),
+                        None => Ok(Vec::new()),
+                    }
+                })
+            }
             Request::ScanScreen => self.scan_in_background(ctx, |scanner| scanner.scan_screen()),
             Request::Resync(index) => {
                 let now = self.clock.now();
@@ -484,8 +690,14 @@ impl App {
             }
             Request::ApplySettings(settings) => {
                 self.clock.set_offset_seconds(settings.clock_offset_seconds);
+                let check_now = settings.check_clock && !self.settings.check_clock;
                 self.settings = settings;
                 self.settings_panel = None;
+                if !self.settings.check_clock {
+                    self.skew = None;
+                } else if check_now {
+                    self.check_clock(ctx);
+                }
             }
         }
     }
@@ -528,6 +740,7 @@ impl App {
             }
             Err(e) => {
                 let message = format!("not saved: {}", crate::cli::describe(&e));
+                self.entries = store.entries();
                 self.error = Some(message.clone());
                 Err(message)
             }
@@ -591,7 +804,15 @@ pub fn run_with(store: Box<dyn Store>, scanner: Option<Arc<dyn Scanner>>) -> any
                 Ok(clipboard) => Box::new(clipboard),
                 Err(_) => Box::new(MemoryClipboard::default()),
             };
-            let mut app = App::new(Parts { store, clock: Arc::new(clock), clipboard, settings, scanner });
+            let mut app = App::new(Parts {
+                store,
+                clock: Arc::new(clock),
+                clipboard,
+                settings,
+                scanner,
+                files: Arc::new(SystemFiles),
+                time_source: Arc::new(NtpServer::default()),
+            });
             app.try_keyring_unlock(&cc.egui_ctx);
             Ok(Box::new(app))
         }),

@@ -5,6 +5,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::Request;
+use crate::clock::Skew;
 
 /// Preferences kept between runs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -15,6 +16,9 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// Added to the computer's clock when it is wrong.
     pub clock_offset_seconds: i64,
+    /// Compare the clock with a time server after each unlock (a network request, so off until
+    /// the user turns it on).
+    pub check_clock: bool,
 }
 
 impl Default for Settings {
@@ -24,6 +28,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             theme: ThemeChoice::System,
             clock_offset_seconds: 0,
+            check_clock: false,
         }
     }
 }
@@ -75,7 +80,14 @@ impl SettingsPanel {
     }
 
     /// Returns false once closed.
-    pub fn ui(&mut self, ctx: &egui::Context, now: Duration, requests: &mut Vec<Request>) -> bool {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        now: Duration,
+        time_source: &str,
+        skew: Option<&Result<Skew, String>>,
+        requests: &mut Vec<Request>,
+    ) -> bool {
         let mut open = true;
         egui::Modal::new(egui::Id::unique("settings")).show(ctx, |ui| {
             ui.set_width(ui.ctx().content_rect().width().min(380.0) - 40.0);
@@ -103,7 +115,23 @@ impl SettingsPanel {
                 let corrected = now.as_secs().saturating_add_signed(self.draft.clock_offset_seconds);
                 ui.weak(format!("codes use {} UTC: compare with your phone", hms(corrected)));
                 ui.end_row();
+                ui.label("");
+                ui.checkbox(&mut self.draft.check_clock, format!("Compare the clock with {time_source}"))
+                    .on_hover_text("After each unlock, asks the time server how far off the clock is, and warns.");
+                ui.end_row();
+                if let Some(skew) = skew {
+                    ui.label("");
+                    match skew {
+                        Ok(skew) => ui.weak(format!("last check: {skew}")),
+                        Err(error) => ui.weak(format!("last check failed: {error}")),
+                    };
+                    ui.end_row();
+                }
             });
+            ui.separator();
+            if ui.button("Backup and restore…").clicked() {
+                requests.push(Request::OpenBackup);
+            }
             ui.separator();
             let mut keyring = self.keyring;
             if ui.checkbox(&mut keyring, "Unlock with the system keyring").changed() {

@@ -5,7 +5,10 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
 
+use zeroize::Zeroizing;
+
 use crate::account::Account;
+use crate::export::BackupFormat;
 
 /// An account as the window shows it: the vault's id, the account, its tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +34,12 @@ pub trait Store: Send {
     fn change_password(&mut self, current: &SecretString, new: &SecretString) -> anyhow::Result<()>;
     /// Writes every entry; the store gives ids to entries added with id 0 and returns the list.
     fn save(&mut self, entries: Vec<Entry>) -> anyhow::Result<Vec<Entry>>;
+    /// A backup of every entry in `format`; `password` protects the encrypted formats.
+    fn backup(&mut self, format: BackupFormat, password: Option<&SecretString>) -> anyhow::Result<Zeroizing<Vec<u8>>>;
+    /// The entries as stored now: after a failed save, what the vault still holds.
+    fn entries(&mut self) -> Vec<Entry>;
     /// Forgets the key and the decrypted entries.
     fn lock(&mut self);
-    /// Whether [`Store::save`] keeps the order of the entries it is given.
-    fn can_reorder(&self) -> bool {
-        true
-    }
 }
 
 /// A store held in memory, shared between clones so that a test can look inside while the window
@@ -147,6 +150,24 @@ impl Store for MemoryStore {
         inner.entries = entries.clone();
         inner.saves += 1;
         Ok(entries)
+    }
+
+    fn backup(&mut self, format: BackupFormat, password: Option<&SecretString>) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+        let inner = self.lock_inner();
+        let entries: Vec<crate::vault::Entry> = inner
+            .entries
+            .iter()
+            .map(|e| {
+                let mut entry = crate::vault::Entry::new(e.account.clone(), 0);
+                entry.tags = e.tags.clone();
+                entry
+            })
+            .collect();
+        Ok(crate::export::backup_with(format, &entries, password, crate::vault::KdfParams::INSECURE_TEST)?)
+    }
+
+    fn entries(&mut self) -> Vec<Entry> {
+        self.lock_inner().entries.clone()
     }
 
     fn lock(&mut self) {

@@ -7,9 +7,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use secrecy::SecretString;
+use zeroize::Zeroizing;
 
 use super::store::{Entry, Store};
-use crate::vault::{EntryId, KdfParams, KeyStore, Vault};
+use crate::export::BackupFormat;
+use crate::vault::{EntryId, KdfParams, KeyStore, Vault, VaultError};
 
 /// The vault at a path, opened on unlock and closed (key forgotten, file lock released) on lock.
 pub struct VaultStore {
@@ -47,7 +49,9 @@ impl VaultStore {
         out
     }
 
-    fn opened(&mut self, vault: Vault) -> Vec<Entry> {
+    fn opened(&mut self, mut vault: Vault) -> Vec<Entry> {
+        // The window stays open for hours: the command line must still be able to use the file.
+        vault.release_lock();
         self.vault = Some(vault);
         self.ids.clear();
         self.view()
@@ -118,10 +122,6 @@ impl Store for VaultStore {
         Ok(())
     }
 
-    fn can_reorder(&self) -> bool {
-        false
-    }
-
     fn save(&mut self, entries: Vec<Entry>) -> anyhow::Result<Vec<Entry>> {
         let now = now();
         let ids = self.ids.clone();
@@ -131,20 +131,47 @@ impl Store for VaultStore {
         for id in gone {
             vault.remove(id)?;
         }
+        let mut order = Vec::with_capacity(entries.len());
         for entry in entries {
-            match ids.get(&entry.id) {
-                Some(id) => vault.update(*id, |stored| {
-                    stored.account = entry.account;
-                    stored.tags = entry.tags;
-                })?,
+            let id = match ids.get(&entry.id) {
+                Some(id) => {
+                    vault.update(*id, |stored| {
+                        stored.account = entry.account;
+                        stored.tags = entry.tags;
+                    })?;
+                    *id
+                }
                 None => {
                     let id = vault.add(entry.account, now)?;
                     vault.update(id, |stored| stored.tags = entry.tags)?;
+                    id
                 }
+            };
+            order.push(id);
+        }
+        vault.reorder(&order);
+        match vault.save() {
+            Ok(()) => Ok(self.view()),
+            Err(VaultError::ChangedOnDisk { .. }) => {
+                // Another otpvault saved meanwhile: show what it saved rather than overwrite it.
+                vault.reload()?;
+                anyhow::bail!("another otpvault changed the vault meanwhile: it was reloaded, do the change again")
+            }
+            Err(error) => {
+                // What is in memory must stay what is on disk.
+                vault.reload()?;
+                Err(error.into())
             }
         }
-        vault.save()?;
-        Ok(self.view())
+    }
+
+    fn backup(&mut self, format: BackupFormat, password: Option<&SecretString>) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+        let kdf = self.kdf;
+        Ok(crate::export::backup_with(format, self.vault()?.entries(), password, kdf)?)
+    }
+
+    fn entries(&mut self) -> Vec<Entry> {
+        self.view()
     }
 
     fn lock(&mut self) {

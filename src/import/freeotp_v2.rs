@@ -3,8 +3,6 @@
 //! backup password (PBKDF2); `<uuid>` holds the token's seed encrypted under the master key
 //! (AES-GCM), and `<uuid>-token` the token's other fields, as FreeOTP's JSON.
 
-use std::io::Cursor;
-
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use der::Decode;
@@ -14,6 +12,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::freeotp_xml::token_account;
+use super::java_map;
 use super::otp_fields::{java_bytes, secret_from_bytes};
 use super::{ImportError, Importer};
 use crate::account::Account;
@@ -21,16 +20,11 @@ use crate::account::Account;
 const FORMAT: &str = "FreeOTP 2 backup";
 /// Java serialisation stream magic and version 5.
 const MAGIC: &[u8] = &[0xAC, 0xED, 0x00, 0x05];
-const HASH_MAP: &str = "java.util.HashMap";
 const MASTER_KEY: &str = "masterKey";
 const TOKEN_SUFFIX: &str = "-token";
 const GCM_TAG_BYTES: u8 = 16;
-/// A backup takes about 600 bytes a token, so this is room for some 400 tokens. The cap bounds
-/// how deeply a hostile stream can nest, and so the stack the Java reader needs.
+/// A backup takes about 600 bytes a token, so this is room for some 400 tokens.
 pub const MAX_BYTES: usize = 256 * 1024;
-/// Measured: the reader's unoptimised build uses under 1 KiB of stack per byte of the most deeply
-/// nesting stream, so twice that covers every file up to MAX_BYTES.
-const PARSER_STACK_BYTES: usize = 2 * 1024 * MAX_BYTES;
 /// FreeOTP uses 100 000; far more would only make a hostile file hang the import.
 const MAX_ITERATIONS: u32 = 10_000_000;
 
@@ -45,38 +39,7 @@ fn read_map(bytes: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
     if bytes.len() > MAX_BYTES {
         return Err(malformed(format!("it is larger than {} KiB", MAX_BYTES >> 10)));
     }
-    let bytes = bytes.to_vec();
-    let parse = move || -> Result<Vec<(String, String)>, String> {
-        let mut parser = jaded::Parser::new(Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
-        let content = parser.read().map_err(|e| e.to_string())?;
-        let object = content.value().and_then(jaded::Value::object_data).ok_or("it holds no object")?;
-        if object.class_name() != HASH_MAP {
-            return Err(format!("it holds a {}, not a map", object.class_name()));
-        }
-        // HashMap.writeObject: capacity and size as ints, then each key and value.
-        let mut data = object.get_annotation(0).ok_or("the map has no entries")?;
-        let _capacity = data.read_i32().map_err(|e| e.to_string())?;
-        let size = data.read_i32().map_err(|e| e.to_string())?;
-        let mut entries = Vec::new();
-        for _ in 0..size {
-            let key: String = data.read_object_as().map_err(|e| e.to_string())?;
-            let value: String = data.read_object_as().map_err(|e| e.to_string())?;
-            entries.push((key, value));
-        }
-        Ok(entries)
-    };
-    // The Java deserialiser recurses once per nesting level of the stream and can panic on crafted
-    // input: it runs on its own thread, whose stack holds the deepest nesting MAX_BYTES can encode
-    // (only the pages touched are used), and a panic there is a damaged file, not a crash.
-    let parser = std::thread::Builder::new()
-        .name("java-deserialise".into())
-        .stack_size(PARSER_STACK_BYTES)
-        .spawn(parse)
-        .map_err(|e| malformed(format!("cannot start the reader: {e}")))?;
-    match parser.join() {
-        Ok(result) => result.map_err(|reason| malformed(format!("unreadable Java serialisation: {reason}"))),
-        Err(_) => Err(malformed("unreadable Java serialisation")),
-    }
+    java_map::read(bytes).map_err(|reason| malformed(format!("unreadable Java serialisation: {reason}")))
 }
 
 /// The nonce in the DER-encoded parameters Android's keystore writes for AES-GCM: either a bare

@@ -16,6 +16,7 @@ mod freeotp_plus;
 pub mod freeotp_v2;
 mod freeotp_xml;
 mod google_authenticator_db;
+mod java_map;
 mod kit;
 mod microsoft_authenticator_db;
 mod otp_fields;
@@ -28,6 +29,10 @@ mod stratum;
 mod stratum_db;
 mod totp_authenticator;
 mod twofas;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
@@ -54,6 +59,25 @@ pub enum ImportError {
     BadEntry { format: &'static str, index: usize, reason: String },
     #[error("the file holds no account")]
     Empty,
+    #[error("could not read {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{} is larger than any authenticator backup ({} MiB at most)", path.display(), MAX_FILE_BYTES >> 20)]
+    TooLarge { path: PathBuf },
+}
+
+/// No backup of an authenticator app comes near this; a larger file is not one.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A backup file's bytes, refusing to read past [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let read_error = |source| ImportError::Read { path: path.to_owned(), source };
+    let file = File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { path: path.to_owned() });
+    }
+    Ok(bytes)
 }
 
 /// One backup format of one app.

@@ -17,8 +17,9 @@
 //!
 //! A [`Vault`] holds the file's lock from open to drop: a second [`Vault::open`] of the same file,
 //! in this process or another, waits up to [`LOCK_WAIT`] and then fails with
-//! [`VaultError::Locked`]. Every type here is `Send`: unlock on a worker thread, the key
-//! derivation takes about half a second.
+//! [`VaultError::Locked`]. A vault kept open for long (the window) calls [`Vault::release_lock`]
+//! and then takes the lock only while it reads or saves. Every type here is `Send`: unlock on a
+//! worker thread, the key derivation takes about half a second.
 
 pub mod backup;
 mod entry;
@@ -170,7 +171,8 @@ pub struct Vault {
     entries: Vec<Entry>,
     /// The data nonce of the file as last read or written: a save refuses to replace another.
     on_disk: Option<[u8; NONCE_LEN]>,
-    _lock: LockGuard,
+    /// `None` once released: each save then takes the lock for its own duration.
+    lock: Option<LockGuard>,
 }
 
 impl fmt::Debug for Vault {
@@ -196,6 +198,21 @@ fn slot_name(id: &[u8; SLOT_ID_LEN]) -> String {
     format!("vault-{}", data_encoding::HEXLOWER.encode(id))
 }
 
+fn read_vault_file(path: &Path) -> Result<Vec<u8>, VaultError> {
+    match storage::read(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Err(VaultError::NotFound { path: path.to_owned() }),
+        other => other.map_err(io_error("read", path)),
+    }
+}
+
+fn decrypt_entries(path: &Path, parsed: &format::Parsed<'_>, master: &Key) -> Result<Vec<Entry>, VaultError> {
+    let damaged =
+        |reason: String| VaultError::Damaged { reason, restore: Restore::for_vault(path), path: path.to_owned() };
+    let plaintext =
+        format::open_payload(parsed, master).ok_or_else(|| damaged("its accounts fail authentication".to_owned()))?;
+    entry::decode_payload(&plaintext).map_err(|error| damaged(format!("its accounts cannot be read: {error}")))
+}
+
 impl Vault {
     /// Creates a new, empty vault at `path` protected by `password`, and writes it.
     /// Refuses to replace any existing file.
@@ -212,8 +229,15 @@ impl Vault {
         }
         let master = format::random_key();
         let password_slot = PasswordSlot::new(&master, password, kdf)?;
-        let mut vault =
-            Vault { path, master, password_slot, keyring_slot: None, entries: Vec::new(), on_disk: None, _lock: lock };
+        let mut vault = Vault {
+            path,
+            master,
+            password_slot,
+            keyring_slot: None,
+            entries: Vec::new(),
+            on_disk: None,
+            lock: Some(lock),
+        };
         vault.save()?;
         Ok(vault)
     }
@@ -255,21 +279,10 @@ impl Vault {
             return Err(VaultError::NotFound { path });
         }
         let lock = lock(&path)?;
-        let bytes = match storage::read(&path) {
-            Err(error) if error.kind() == io::ErrorKind::NotFound => return Err(VaultError::NotFound { path }),
-            other => other.map_err(io_error("read", &path))?,
-        };
+        let bytes = read_vault_file(&path)?;
         let parsed = format::parse(&bytes).map_err(|error| format_error(&path, error))?;
         let master = master_key(&path, &parsed)?;
-        let damaged = |reason: &str| VaultError::Damaged {
-            reason: reason.to_owned(),
-            restore: Restore::for_vault(&path),
-            path: path.clone(),
-        };
-        let plaintext =
-            format::open_payload(&parsed, &master).ok_or_else(|| damaged("its accounts fail authentication"))?;
-        let entries = entry::decode_payload(&plaintext)
-            .map_err(|error| damaged(&format!("its accounts cannot be read: {error}")))?;
+        let entries = decrypt_entries(&path, &parsed, &master)?;
         Ok(Vault {
             master,
             password_slot: parsed.password.clone(),
@@ -277,8 +290,32 @@ impl Vault {
             entries,
             on_disk: Some(parsed.data_nonce),
             path,
-            _lock: lock,
+            lock: Some(lock),
         })
+    }
+
+    /// Lets other processes open the file while this vault stays open (a window left open for
+    /// hours should not lock the command line out). From then on each save takes the lock for
+    /// its own duration, and still refuses to replace a file another process changed: call
+    /// [`Vault::reload`] then.
+    pub fn release_lock(&mut self) {
+        self.lock = None;
+    }
+
+    /// Reads the file again with the key already in memory, dropping unsaved changes: after
+    /// [`VaultError::ChangedOnDisk`], to see what another process saved.
+    pub fn reload(&mut self) -> Result<(), VaultError> {
+        let _guard = match self.lock {
+            Some(_) => None,
+            None => Some(lock(&self.path)?),
+        };
+        let bytes = read_vault_file(&self.path)?;
+        let parsed = format::parse(&bytes).map_err(|error| format_error(&self.path, error))?;
+        self.entries = decrypt_entries(&self.path, &parsed, &self.master)?;
+        self.password_slot = parsed.password.clone();
+        self.keyring_slot = parsed.keyring.clone();
+        self.on_disk = Some(parsed.data_nonce);
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -358,6 +395,13 @@ impl Vault {
         Ok(self.entries.remove(index))
     }
 
+    /// Puts the entries in the order of `ids` (in memory: call [`Vault::save`]). Entries `ids`
+    /// leaves out keep their relative order after the listed ones; unknown ids are ignored.
+    pub fn reorder(&mut self, ids: &[EntryId]) {
+        let rank = |entry: &Entry| ids.iter().position(|id| *id == entry.id()).unwrap_or(ids.len());
+        self.entries.sort_by_key(rank);
+    }
+
     /// Adds every account not already present and saves, or adds none: the vault is unchanged
     /// when the save fails. Accounts repeated within `accounts` count as duplicates too.
     pub fn import(&mut self, accounts: Vec<Account>, now: u64) -> Result<ImportSummary, VaultError> {
@@ -403,6 +447,10 @@ impl Vault {
     /// Writes the vault: atomically, keeping the previous version as `.bak`, owner-only. Refuses
     /// when the file on disk is not the one this vault read or last wrote.
     pub fn save(&mut self) -> Result<(), VaultError> {
+        let _guard = match self.lock {
+            Some(_) => None,
+            None => Some(lock(&self.path)?),
+        };
         let header = storage::read_header(&self.path).map_err(io_error("read", &self.path))?;
         if !header.is_empty() && format::data_nonce(&header).ok() != self.on_disk {
             return Err(VaultError::ChangedOnDisk { path: self.path.clone() });

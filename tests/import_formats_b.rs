@@ -393,7 +393,7 @@ fn deeply_nested_java_streams_fail_cleanly() {
     }
 }
 
-/// Inputs that once aborted or crashed an importer (found by `fuzz/fuzz_targets/import.rs`): each
+/// Inputs that once aborted or crashed an importer (found by `tests/fuzz/fuzz_targets/import.rs`): each
 /// must now be refused with an error by detection and by every importer.
 #[test]
 fn former_crash_inputs_are_refused() {

@@ -1,5 +1,6 @@
 //! Finding accounts by what people type: parts of the issuer, the name, a tag, or the issuer's
-//! initials (`aws` finds "Amazon Web Services").
+//! initials (`aws` finds "Amazon Web Services", and every AWS virtual MFA device). The window's
+//! search field and the command line's QUERY both use it.
 
 use crate::account::Account;
 
@@ -29,6 +30,7 @@ impl Query {
                 || name.contains(word.as_str())
                 || (initials.len() > 1 && initials == *word)
                 || tags.iter().any(|t| t.contains(word.as_str()))
+                || (word == "aws" && account.aws().is_some())
         })
     }
 }

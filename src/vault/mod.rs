@@ -332,8 +332,9 @@ impl Vault {
     }
 
     /// The entries `query` names. An id, or an issuer, name or `Issuer (name)` spelt out in full
-    /// (any case), names one entry; otherwise every entry whose issuer, name, group or tags
-    /// contain the query matches. `aws` also matches AWS virtual MFA devices.
+    /// (any case), names one entry; then the entries where several words appear together; else
+    /// the entries the window's search would show ([`crate::search::Query`]: every word in the
+    /// issuer, name, group or tags, or the issuer's initials), and those whose id starts with it.
     pub fn search(&self, query: &str) -> Vec<&Entry> {
         let query = query.trim();
         if let Ok(id) = query.parse::<EntryId>()
@@ -355,17 +356,28 @@ impl Vault {
         if exact.len() == 1 {
             return exact;
         }
+        // Several words that appear together somewhere ("group 3") name that place first.
+        let phrase: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                let contains = |text: &str| text.to_lowercase().contains(&q);
+                q.contains(' ')
+                    && (contains(&e.account.name)
+                        || e.account.issuer.as_deref().is_some_and(contains)
+                        || e.group.as_deref().is_some_and(contains)
+                        || e.tags.iter().any(|t| contains(t)))
+            })
+            .collect();
+        if !phrase.is_empty() {
+            return phrase;
+        }
+        let words = crate::search::Query::new(query);
         self.entries
             .iter()
             .filter(|e| {
-                let a = &e.account;
-                let contains = |text: &str| text.to_lowercase().contains(&q);
-                contains(&a.name)
-                    || a.issuer.as_deref().is_some_and(contains)
-                    || e.group.as_deref().is_some_and(contains)
-                    || e.tags.iter().any(|t| contains(t))
-                    || e.id().to_string().starts_with(&q)
-                    || (q == "aws" && a.aws().is_some())
+                let labels: Vec<String> = e.tags.iter().cloned().chain(e.group.clone()).collect();
+                words.matches(&e.account, &labels) || e.id().to_string().starts_with(&q)
             })
             .collect()
     }

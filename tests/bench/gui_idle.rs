@@ -1,6 +1,8 @@
-//! Window benchmark (needs a display; `tests/bench/gui_idle.sh` runs it under Xvfb):
+//! Window benchmark (needs a display and a Secret Service keyring; `tests/bench/gui_idle.sh` runs
+//! it under Xvfb with a private D-Bus session and gnome-keyring):
 //! - launch to first code: from building the window to the first frame that shows codes, with a
-//!   vault that unlocks through the keyring slot, against an empty eframe window's first frame;
+//!   real vault file that unlocks through its OS keyring slot, against an empty eframe window's
+//!   first frame;
 //! - idle CPU over 30 s with 50 accounts on screen, against the same window repainting every
 //!   frame (what an egui app does when it does not schedule its repaints).
 //!
@@ -9,8 +11,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use otpvault::clock::SystemClock;
-use otpvault::gui::{App, Entry, MemoryClipboard, MemoryStore, Parts, Settings, Store};
+use otpvault::clock::{NtpServer, SystemClock};
+use otpvault::gui::{App, ChosenFiles, MemoryClipboard, Parts, Settings, VaultStore};
+use otpvault::vault::{KdfParams, OsKeyring, Vault};
 use otpvault::{Account, Params, Secret};
 use secrecy::SecretString;
 
@@ -28,20 +31,19 @@ fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-fn store() -> MemoryStore {
-    let mut store = MemoryStore::new();
-    store.create(&SecretString::from("bench password"), true).unwrap();
-    let entries = (0..ACCOUNTS)
-        .map(|i| {
-            let secret = Secret::from_bytes(format!("bench secret number {i:04}").into_bytes()).unwrap();
-            let issuer = ["GitHub", "Amazon Web Services", "Google", "GitLab", "Proton"][i % 5];
-            let name = if i % 5 == 1 { format!("user{i}@1234567890{:02}", i % 100) } else { format!("user{i}") };
-            Entry { id: 0, account: Account::new(Some(issuer.to_owned()), name, secret, Params::totp()), tags: vec![] }
-        })
-        .collect();
-    store.save(entries).unwrap();
-    store.lock();
-    store
+/// A vault file of `ACCOUNTS` accounts with the default (strong) KDF and a keyring slot, so the
+/// window opens it without a password, as a user who chose "remember" sees it every day.
+fn vault(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("bench.otpvault");
+    let mut vault = Vault::create(&path, &SecretString::from("bench password"), KdfParams::DEFAULT).unwrap();
+    for i in 0..ACCOUNTS {
+        let secret = Secret::from_bytes(format!("bench secret number {i:04}").into_bytes()).unwrap();
+        let issuer = ["GitHub", "Amazon Web Services", "Google", "GitLab", "Proton"][i % 5];
+        let name = if i % 5 == 1 { format!("user{i}@1234567890{:02}", i % 100) } else { format!("user{i}") };
+        vault.add(Account::new(Some(issuer.to_owned()), name, secret, Params::totp()), 0).unwrap();
+    }
+    vault.enable_keyring(&OsKeyring).expect("a Secret Service keyring (run tests/bench/gui_idle.sh)");
+    path
 }
 
 /// What one run measured.
@@ -87,9 +89,10 @@ impl eframe::App for Timed {
     }
 }
 
-fn run_app(repaint_every_frame: bool, idle_for: Duration) -> Measure {
+fn run_app(vault: &std::path::Path, repaint_every_frame: bool, idle_for: Duration) -> Measure {
     let out = Arc::new(std::sync::Mutex::new(Measure::default()));
     let sink = out.clone();
+    let vault = vault.to_owned();
     let started = Instant::now();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([440.0, 620.0]),
@@ -99,12 +102,15 @@ fn run_app(repaint_every_frame: bool, idle_for: Duration) -> Measure {
         "otpvault-bench",
         options,
         Box::new(move |cc| {
+            let store = VaultStore::new(vault, Arc::new(OsKeyring), KdfParams::DEFAULT);
             let mut app = App::new(Parts {
-                store: Box::new(store()),
+                store: Box::new(store),
                 clock: Arc::new(SystemClock::default()),
                 clipboard: Box::new(MemoryClipboard::default()),
                 settings: Settings { auto_lock_minutes: 60, ..Settings::default() },
                 scanner: None,
+                files: Arc::new(ChosenFiles::default()),
+                time_source: Arc::new(NtpServer::default()),
             });
             app.try_keyring_unlock(&cc.egui_ctx);
             Ok(Box::new(Timed { app, started, repaint_every_frame, idle_for, idle_from: None, out: sink }))
@@ -149,9 +155,11 @@ fn main() {
         eprintln!("gui_idle: no display; run tests/bench/gui_idle.sh, which starts Xvfb");
         std::process::exit(2);
     }
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(dir.path());
     let empty = empty_window();
-    let ours = run_app(false, IDLE);
-    let peer = run_app(true, PEER_IDLE);
+    let ours = run_app(&vault, false, IDLE);
+    let peer = run_app(&vault, true, PEER_IDLE);
     let first = ours.first_frame.expect("codes were shown");
     let pct = |cpu: Duration, over: Duration| 100.0 * cpu.as_secs_f64() / over.as_secs_f64();
     let ours_cpu = pct(ours.cpu.unwrap(), IDLE);

@@ -417,3 +417,45 @@ fn vaults_unlock_on_another_thread() {
     assert_send(&vault);
     assert_eq!(vault.entries().len(), 5);
 }
+
+#[test]
+fn a_vault_that_released_its_lock_lets_others_in_and_reloads_their_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled_vault(dir.path());
+    let mut window = Vault::open(&path, &password(PASSWORD)).unwrap();
+    window.release_lock();
+
+    let mut other = Vault::open(&path, &password(PASSWORD)).expect("a released lock lets another opener in");
+    let account = Account::new(None, "added elsewhere".into(), "MFRGGZDFMZTWQ2LK".parse().unwrap(), Params::totp());
+    other.add(account, NOW).unwrap();
+    other.save().unwrap();
+    drop(other);
+
+    let first = window.entries()[0].id();
+    window.remove(first).unwrap();
+    assert!(matches!(window.save(), Err(VaultError::ChangedOnDisk { .. })), "the other change is not overwritten");
+    window.reload().unwrap();
+    assert_eq!(window.entries().len(), sample_accounts().len() + 1, "reload drops the unsaved removal");
+    assert!(window.entries().iter().any(|e| e.account.name == "added elsewhere"));
+    window.remove(first).unwrap();
+    window.save().expect("after a reload, saving works again");
+    assert_eq!(Vault::open(&path, &password(PASSWORD)).unwrap().entries().len(), sample_accounts().len());
+}
+
+#[test]
+fn a_new_order_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled_vault(dir.path());
+    let mut vault = Vault::open(&path, &password(PASSWORD)).unwrap();
+    let mut ids: Vec<_> = vault.entries().iter().map(|e| e.id()).collect();
+    ids.reverse();
+    // Only the first two named: the rest keep their order after them.
+    vault.reorder(&ids[..2]);
+    vault.save().unwrap();
+    drop(vault);
+    let reopened = Vault::open(&path, &password(PASSWORD)).unwrap();
+    let order: Vec<_> = reopened.entries().iter().map(|e| e.id()).collect();
+    let mut expected = ids[..2].to_vec();
+    expected.extend(ids[2..].iter().rev());
+    assert_eq!(order, expected);
+}

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod cli_clock;
 mod cli_code;
 mod cli_enroll;
 mod export_roundtrip;

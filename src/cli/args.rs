@@ -71,6 +71,8 @@ pub enum Command {
         otpvault enroll alice@123456789012\n  \
         otpvault enroll --uri 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP' --both-now")]
     Enroll(super::enroll::EnrollArgs),
+    /// Compare the computer's clock with a time server: codes are refused when it is off.
+    Clock(super::clock::ClockArgs),
 }
 
 #[derive(Debug, Args)]

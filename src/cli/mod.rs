@@ -1,6 +1,7 @@
 //! The command-line front end: each command calls the library and prints its result.
 
 mod args;
+mod clock;
 mod enroll;
 mod scan;
 pub mod transfer;
@@ -11,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, bail};
 
 pub use args::{Cli, CodeArgs, Command, ScanArgs};
+pub use clock::ClockArgs;
 pub use enroll::EnrollArgs;
 
 use crate::uri::{OtpUri, UriError};
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => transfer::export(cli.vault.as_deref(), &args),
         Some(Command::Scan(args)) => scan::run(&args),
         Some(Command::Enroll(args)) => enroll::run(&args, cli.vault.as_deref()),
+        Some(Command::Clock(args)) => clock::run(&args),
     }
 }
 
@@ -73,6 +76,9 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     }
     if let Some(code) = transfer::exit_code(error) {
         return code;
+    }
+    if error.chain().any(|cause| cause.is::<clock::ClockOff>()) {
+        return clock::EXIT_CLOCK_OFF;
     }
     if error.chain().any(|cause| cause.is::<UriError>()) { EXIT_BAD_INPUT } else { EXIT_FAILURE }
 }

@@ -340,7 +340,7 @@ fn an_idle_window_wakes_at_the_next_second_not_every_frame() {
     unlock(&mut harness);
     harness.run();
     let delay = harness.output().viewport_output.values().map(|v| v.repaint_delay).min().unwrap();
-    assert_eq!(delay, Duration::from_millis(750));
+    assert!((750..=780).contains(&delay.as_millis()), "wakes just after the second boundary: {delay:?}");
 }
 
 fn start_enrolment(world: &World) -> Harness<'static, App> {

@@ -37,6 +37,10 @@ use crate::import::Grouped;
 
 pub const APP_ID: &str = "io.github.otpvault";
 
+/// Timers may fire a little early: waking just after a second boundary draws the new second once,
+/// rather than the old second again and then the new one.
+const WAKE_SLACK: Duration = Duration::from_millis(10);
+
 /// Reads QR codes for the add and enrol dialogs. Calls are slow: they run on worker threads.
 pub trait Scanner: Send + Sync {
     /// The QR texts in an image file's bytes (PNG, JPEG, …).
@@ -339,7 +343,7 @@ impl App {
         let mut wake: Option<Duration> = None;
         let mut at = |d: Duration| wake = Some(wake.map_or(d, |w| w.min(d)));
         if self.is_unlocked() {
-            at(self.clock.until_next_second());
+            at(self.clock.until_next_second() + WAKE_SLACK);
             at(self.settings.auto_lock().saturating_sub(now.saturating_sub(self.last_input)));
         }
         if let Some(clear) = &self.pending_clear {

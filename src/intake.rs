@@ -75,7 +75,7 @@ pub struct ManualCheck {
 
 impl ManualEntry {
     /// The account the fields describe, or every field's problem.
-    pub fn check(&self) -> Result<Account, ManualCheck> {
+    pub fn check(&self) -> Result<Account, Box<ManualCheck>> {
         let mut check = ManualCheck::default();
         let kind = self.kind.unwrap_or(Kind::Totp);
         let name = self.name.trim();
@@ -103,7 +103,7 @@ impl ManualEntry {
         let (Some(secret), Some(digits), Some(period), Some(counter), None) =
             (secret, digits, period, counter, &check.name)
         else {
-            return Err(check);
+            return Err(Box::new(check));
         };
         let params = Params {
             kind,

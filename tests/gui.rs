@@ -267,7 +267,7 @@ fn click_copies_the_code_and_the_clipboard_clears_only_if_unchanged() {
 #[test]
 fn hotp_next_code_persists_the_counter_before_copying() {
     let hotp = account("otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=3&issuer=Bank");
-    let world = World::with_accounts(&[hotp.clone()]);
+    let world = World::with_accounts(std::slice::from_ref(&hotp));
     let mut harness = world.harness(None);
     unlock(&mut harness);
     harness.get_by_label("Next code").click();

@@ -152,13 +152,20 @@ fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, ExportError> {
     Ok(bytes)
 }
 
-/// Seals `plain` under `key` with a fresh nonce: (nonce, ciphertext, tag).
-fn seal(key: &[u8], plain: &[u8]) -> Result<([u8; 12], Vec<u8>, Vec<u8>), ExportError> {
+/// AES-GCM output as Aegis stores it: nonce and tag apart from the cipher text.
+struct Sealed {
+    nonce: [u8; 12],
+    cipher_text: Vec<u8>,
+    tag: Vec<u8>,
+}
+
+/// Seals `plain` under `key` with a fresh nonce.
+fn seal(key: &[u8], plain: &[u8]) -> Result<Sealed, ExportError> {
     let nonce = *random::<12>()?;
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| ExportError::Encryption)?;
-    let mut sealed = cipher.encrypt(&Nonce::from(nonce), plain).map_err(|_| ExportError::Encryption)?;
-    let tag = sealed.split_off(sealed.len() - TAG_LEN);
-    Ok((nonce, sealed, tag))
+    let mut cipher_text = cipher.encrypt(&Nonce::from(nonce), plain).map_err(|_| ExportError::Encryption)?;
+    let tag = cipher_text.split_off(cipher_text.len() - TAG_LEN);
+    Ok(Sealed { nonce, cipher_text, tag })
 }
 
 /// An Aegis vault holding `accounts`, encrypted so that `password` opens it in Aegis.
@@ -167,20 +174,20 @@ pub fn aegis_encrypted(accounts: &[Grouped], password: &SecretString) -> Result<
         return Err(ExportError::EmptyPassword);
     }
     let master_key = random::<32>()?;
-    let (db_nonce, db, db_tag) = seal(master_key.as_ref(), to_json(&content(accounts)).as_bytes())?;
+    let db = seal(master_key.as_ref(), to_json(&content(accounts)).as_bytes())?;
 
     let salt = random::<32>()?;
     let params = scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P).map_err(|_| ExportError::Encryption)?;
     let mut slot_key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password.expose_secret().as_bytes(), salt.as_ref(), &params, slot_key.as_mut())
         .map_err(|_| ExportError::Encryption)?;
-    let (key_nonce, wrapped_key, key_tag) = seal(slot_key.as_ref(), master_key.as_ref())?;
+    let wrapped = seal(slot_key.as_ref(), master_key.as_ref())?;
 
     let slot = Slot {
         kind: PASSWORD_SLOT,
         uuid: uuid::Uuid::new_v4().to_string(),
-        key: HEXLOWER.encode(&wrapped_key),
-        key_params: CipherParams { nonce: HEXLOWER.encode(&key_nonce), tag: HEXLOWER.encode(&key_tag) },
+        key: HEXLOWER.encode(&wrapped.cipher_text),
+        key_params: CipherParams { nonce: HEXLOWER.encode(&wrapped.nonce), tag: HEXLOWER.encode(&wrapped.tag) },
         n: 1 << SCRYPT_LOG_N,
         r: SCRYPT_R,
         p: SCRYPT_P,
@@ -192,9 +199,9 @@ pub fn aegis_encrypted(accounts: &[Grouped], password: &SecretString) -> Result<
         version: VAULT_VERSION,
         header: Header {
             slots: Some(vec![slot]),
-            params: Some(CipherParams { nonce: HEXLOWER.encode(&db_nonce), tag: HEXLOWER.encode(&db_tag) }),
+            params: Some(CipherParams { nonce: HEXLOWER.encode(&db.nonce), tag: HEXLOWER.encode(&db.tag) }),
         },
-        db: BASE64.encode(&db),
+        db: BASE64.encode(&db.cipher_text),
     };
     Ok(to_json(&vault).to_string())
 }

@@ -180,7 +180,7 @@ impl AddDialog {
 
     fn manual_tab(&mut self, ui: &mut egui::Ui, existing: &[&Account], now: Duration, requests: &mut Vec<Request>) {
         let checked = self.manual.check();
-        let problems = checked.as_ref().err().cloned().unwrap_or_default();
+        let problems = checked.as_ref().err().map(|p| *p.clone()).unwrap_or_default();
         let show = |ui: &mut egui::Ui, problem: &Option<intake::IntakeError>, filled: bool| {
             if let Some(p) = problem.as_ref().filter(|_| filled) {
                 ui.colored_label(ui.visuals().error_fg_color, p.to_string());

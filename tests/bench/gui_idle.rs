@@ -184,8 +184,7 @@ fn empty_window() -> Duration {
         Box::new(move |_| Ok(Box::new(Empty { started, first: sink }))),
     )
     .expect("a window opens (is DISPLAY set?)");
-    let first = first.lock().unwrap().expect("a frame was drawn");
-    first
+    first.lock().unwrap().expect("a frame was drawn")
 }
 
 fn main() {

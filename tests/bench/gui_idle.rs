@@ -85,6 +85,10 @@ struct Timed {
 }
 
 impl eframe::App for Timed {
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        eframe::App::clear_color(&self.app, visuals)
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let start = Instant::now();
         self.app.ui(ui);
@@ -126,6 +130,7 @@ fn run_app(vault: &std::path::Path, repaint_every_frame: bool, idle_for: Duratio
     let started = Instant::now();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([440.0, 620.0]),
+        dithering: false,
         ..Default::default()
     };
     eframe::run_native(

@@ -263,9 +263,16 @@ fn a_file_replaced_behind_the_vaults_back_is_not_overwritten() {
 }
 
 #[test]
-fn hotp_counters_persist_on_use_and_totp_records_last_use() {
+fn hotp_counters_persist_on_use_and_totp_codes_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = filled_vault(dir.path());
+    let before = fs::read(&path).unwrap();
+    let mut vault = Vault::open(&path, &password(PASSWORD)).unwrap();
+    let github = vault.search("github")[0].id();
+    vault.use_code(github, NOW).unwrap();
+    drop(vault);
+    assert_eq!(fs::read(&path).unwrap(), before, "a TOTP code leaves the file as it was");
+
     let mut codes = Vec::new();
     for _ in 0..3 {
         let mut vault = Vault::open(&path, &password(PASSWORD)).unwrap();

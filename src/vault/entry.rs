@@ -73,7 +73,7 @@ pub struct Entry {
     pub tags: Vec<String>,
     pub note: Option<String>,
     created: u64,
-    /// Unix seconds of the last code shown.
+    /// Unix seconds of the last HOTP code used (reading a time-based code writes nothing).
     pub last_used: Option<u64>,
 }
 

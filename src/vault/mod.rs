@@ -436,17 +436,19 @@ impl Vault {
         Ok(ImportSummary { imported, duplicates })
     }
 
-    /// The entry's code at `now`, recorded as used. For HOTP the counter advances, and the code
-    /// is returned only once the new counter is saved, so no code is ever shown twice.
-    /// Also saves any other change made in memory.
+    /// The entry's code at `now`. A time-based code changes nothing, so the file is not written
+    /// (scripts may ask every few seconds while the window has the vault open). For HOTP the
+    /// counter advances and the use is recorded, and the code is returned only once that is
+    /// saved, so no code is ever shown twice; any other change made in memory is saved with it.
     pub fn use_code(&mut self, id: EntryId, now: u64) -> Result<Code, VaultError> {
         let index = self.entries.iter().position(|e| e.id() == id).ok_or(VaultError::NoSuchEntry { id })?;
         let previous = (self.entries[index].account.params.counter, self.entries[index].last_used);
         let entry = &mut self.entries[index];
         let code = entry.account.code_at(now);
-        if entry.account.params.kind == Kind::Hotp {
-            entry.account.params.counter = entry.account.params.counter.wrapping_add(1);
+        if entry.account.params.kind != Kind::Hotp {
+            return Ok(code);
         }
+        entry.account.params.counter = entry.account.params.counter.wrapping_add(1);
         entry.last_used = Some(now);
         if let Err(error) = self.save() {
             let entry = &mut self.entries[index];

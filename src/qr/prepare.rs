@@ -19,21 +19,53 @@ pub struct Rect {
 
 /// Whether any pixel is not fully opaque.
 pub fn has_transparency(image: &DynamicImage) -> bool {
-    image.color().has_alpha() && image.to_luma_alpha8().pixels().any(|p| p.0[1] < 255)
+    match image {
+        DynamicImage::ImageRgba8(rgba) => rgba.as_raw().chunks_exact(4).any(|pixel| pixel[3] < 255),
+        other => other.color().has_alpha() && other.to_luma_alpha8().pixels().any(|p| p.0[1] < 255),
+    }
 }
 
 /// Grey levels with transparency flattened onto a `background` grey (255 white, 0 black): a code
 /// drawn in dark on a transparent ground needs white under it, a light one needs black.
+///
+/// Screenshots and photos (8-bit RGB and RGBA) are converted in one pass over the raw bytes: the
+/// `image` crate's per-pixel conversion takes about ten times as long, which on a 1080p screenshot
+/// is more than the whole decoding.
 pub fn flatten(image: &DynamicImage, background: u8) -> GrayImage {
-    if !image.color().has_alpha() {
-        return image.to_luma8();
+    let mut gray = GrayImage::new(image.width(), image.height());
+    match image {
+        DynamicImage::ImageLuma8(luma) => return luma.clone(),
+        DynamicImage::ImageRgb8(rgb) => {
+            for (out, pixel) in gray.iter_mut().zip(rgb.as_raw().chunks_exact(3)) {
+                *out = luma(pixel);
+            }
+        }
+        DynamicImage::ImageRgba8(rgba) => {
+            for (out, pixel) in gray.iter_mut().zip(rgba.as_raw().chunks_exact(4)) {
+                *out = over(luma(pixel), pixel[3], background);
+            }
+        }
+        other if !other.color().has_alpha() => return other.to_luma8(),
+        other => {
+            for (out, pixel) in gray.iter_mut().zip(other.to_luma_alpha8().pixels()) {
+                let [value, alpha] = pixel.0;
+                *out = over(value, alpha, background);
+            }
+        }
     }
-    let with_alpha = image.to_luma_alpha8();
-    GrayImage::from_fn(with_alpha.width(), with_alpha.height(), |x, y| {
-        let [value, alpha] = with_alpha.get_pixel(x, y).0;
-        let (value, alpha, background) = (u32::from(value), u32::from(alpha), u32::from(background));
-        Luma([((value * alpha + background * (255 - alpha)) / 255) as u8])
-    })
+    gray
+}
+
+/// Rec. 709 luma with the `image` crate's weights, in integers.
+fn luma(rgb: &[u8]) -> u8 {
+    let [r, g, b] = [rgb[0], rgb[1], rgb[2]].map(u32::from);
+    ((2126 * r + 7152 * g + 722 * b) / 10_000) as u8
+}
+
+/// `value` at opacity `alpha` over `background`.
+fn over(value: u8, alpha: u8, background: u8) -> u8 {
+    let (value, alpha, background) = (u32::from(value), u32::from(alpha), u32::from(background));
+    ((value * alpha + background * (255 - alpha)) / 255) as u8
 }
 
 /// Light-on-dark becomes dark-on-light.
@@ -64,14 +96,30 @@ pub fn with_quiet_zone(image: &GrayImage, border: u32) -> GrayImage {
 }
 
 /// The image scaled by `factor`, its larger side capped at [`MAX_UPSCALED_SIDE`] when enlarging.
-/// Whole factors enlarge pixel by pixel, so 1-pixel modules stay sharp.
+/// Whole factors enlarge pixel by pixel, so 1-pixel modules stay sharp; reducing averages the
+/// pixels each output pixel covers, which also smooths noise and is fast on large images.
 pub fn rescale(image: &GrayImage, factor: f32) -> GrayImage {
+    let (width, height, factor) = scaled_size(image, factor);
+    if factor < 1.0 {
+        return imageops::thumbnail(image, width, height);
+    }
+    let filter = if factor.fract() == 0.0 { FilterType::Nearest } else { FilterType::Triangle };
+    imageops::resize(image, width, height, filter)
+}
+
+/// The image enlarged by `factor` (capped like [`rescale`]) with a smooth cubic filter: a code of
+/// one or two pixels a module, blurred or resampled, gets edges a binarizer can place.
+pub fn enlarge_smooth(image: &GrayImage, factor: f32) -> GrayImage {
+    let (width, height, _) = scaled_size(image, factor.max(1.0));
+    imageops::resize(image, width, height, FilterType::CatmullRom)
+}
+
+fn scaled_size(image: &GrayImage, factor: f32) -> (u32, u32, f32) {
     let longest = image.width().max(image.height()) as f32;
     let factor = if factor > 1.0 { factor.min(MAX_UPSCALED_SIDE as f32 / longest).max(1.0) } else { factor };
     let width = ((image.width() as f32 * factor).round() as u32).max(1);
     let height = ((image.height() as f32 * factor).round() as u32).max(1);
-    let filter = if factor > 1.0 && factor.fract() == 0.0 { FilterType::Nearest } else { FilterType::Triangle };
-    imageops::resize(image, width, height, filter)
+    (width, height, factor)
 }
 
 /// Regions that look like a QR code: squarish clusters of blocks dense in both horizontal and

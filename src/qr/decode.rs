@@ -240,3 +240,22 @@ fn contained<T>(decoder: impl FnOnce() -> T) -> Option<T> {
     CONTAINING.with(|depth| depth.set(depth.get() - 1));
     result.ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::text_of;
+
+    #[test]
+    fn rqrr_bytes_take_the_charset_zxing_would_guess() {
+        assert_eq!(
+            text_of("otpauth://totp/Zoë?secret=JBSWY3DPEHPK3PXP".into()),
+            "otpauth://totp/Zoë?secret=JBSWY3DPEHPK3PXP"
+        );
+        // Kanji segments and Japanese byte text come out as Shift_JIS (ZXing's qrcode-2/31 and /17).
+        let kanji =
+            vec![0x8D, 0xA1, 0x93, 0x78, 0x82, 0xCC, 0x83, 0x6F, 0x81, 0x5B, 0x83, 0x57, 0x83, 0x87, 0x83, 0x93];
+        assert_eq!(text_of(kanji), "今度のバージョン");
+        assert_eq!(text_of(vec![0xC3, 0xDE, 0xBB, 0xDE, 0xB2, 0xDD, 0x51, 0x52]), "ﾃﾞｻﾞｲﾝQR");
+        assert_eq!(text_of(vec![0x63, 0x61, 0x66, 0xE9]), "café");
+    }
+}

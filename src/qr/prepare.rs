@@ -148,7 +148,7 @@ pub fn candidate_regions(image: &GrayImage, limit: usize) -> Vec<Rect> {
             regions.push((count, left, top, w, h));
         }
     }
-    regions.sort_by(|a, b| b.0.cmp(&a.0));
+    regions.sort_by_key(|region| std::cmp::Reverse(region.0));
     regions
         .into_iter()
         .take(limit)

@@ -40,11 +40,14 @@ fn measure(images: &[(image::DynamicImage, Vec<String>)], options: &Options) -> 
     (decoded, times[times.len() / 2], times[times.len() - 1])
 }
 
+/// A step's name and how it is switched on or off.
+type Step = (&'static str, fn(&mut Options));
+
 fn main() {
     let corpora: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let all = Options::default();
     // In the order the pipeline runs them.
-    let steps: [(&str, fn(&mut Options)); 6] = [
+    let steps: [Step; 6] = [
         ("invert", |o| o.invert = true),
         ("alpha", |o| o.alpha = true),
         ("rqrr", |o| o.rqrr = true),
@@ -52,7 +55,7 @@ fn main() {
         ("threshold", |o| o.threshold = true),
         ("rescale", |o| o.rescale = true),
     ];
-    let without: [(&str, fn(&mut Options)); 6] = [
+    let without: [Step; 6] = [
         ("invert", |o| o.invert = false),
         ("alpha", |o| o.alpha = false),
         ("rqrr", |o| o.rqrr = false),

@@ -30,7 +30,8 @@ pub struct Options {
     pub rqrr: bool,
     /// Squarish dense regions cropped and enlarged: small codes in large screenshots.
     pub regions: bool,
-    /// Global (Otsu) and local thresholds.
+    /// Global (Otsu) and local thresholds read by rqrr: low contrast, uneven light (small images
+    /// and region crops).
     pub threshold: bool,
     /// The whole image enlarged (tiny codes) or reduced (noise and blur), with a quiet zone.
     pub rescale: bool,
@@ -55,7 +56,7 @@ const MAX_REGIONS: usize = 6;
 const REGION_TARGET_SIDE: u32 = 800;
 /// rqrr reads a whole image only up to this many pixels: on large noisy screenshots its search
 /// for finder patterns takes seconds, and ZXing's reader already covers them.
-const RQRR_MAX_PIXELS: u32 = 1024 * 1024;
+const RQRR_MAX_PIXELS: u64 = 1024 * 1024;
 
 /// Every QR text in the image, each once; empty when none was found.
 pub fn decode(image: &DynamicImage, cancel: &Cancel) -> Result<Vec<String>, QrError> {
@@ -84,7 +85,7 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         attempt!(rqrr(&on_black));
         attempt!(rqrr(&prepare::invert(&on_black)));
     }
-    let small = gray.width() * gray.height() <= RQRR_MAX_PIXELS;
+    let small = pixels(&gray) <= RQRR_MAX_PIXELS;
     if options.rqrr && small {
         attempt!(rqrr(&gray));
     }
@@ -110,7 +111,7 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         if options.invert {
             attempt!(zxing(&prepare::invert(&smaller)));
         }
-        if smaller.width() * smaller.height() <= RQRR_MAX_PIXELS {
+        if pixels(&smaller) <= RQRR_MAX_PIXELS {
             attempt!(rqrr(&smaller));
         }
     }
@@ -141,6 +142,10 @@ fn decode_region(gray: &GrayImage, region: Rect, options: &Options) -> Vec<Strin
         attempts.push(Box::new(|| rqrr(&prepare::otsu(&framed(&sharp)))));
     }
     attempts.iter().map(|attempt| attempt()).find(|texts| !texts.is_empty()).unwrap_or_default()
+}
+
+fn pixels(image: &GrayImage) -> u64 {
+    u64::from(image.width()) * u64::from(image.height())
 }
 
 /// A neighbourhood of about 1/40 of the image: a few modules of a code filling a good part of it.

@@ -113,6 +113,11 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         }
         if pixels(&smaller) <= RQRR_MAX_PIXELS {
             attempt!(rqrr(&smaller));
+            // Halving and thresholding turns the picture inside a designer code (ZXing's
+            // qrcode-2/13) back into plain modules.
+            if options.threshold {
+                attempt!(rqrr(&prepare::otsu(&smaller)));
+            }
         }
     }
     Ok(Vec::new())

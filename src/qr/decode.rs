@@ -26,10 +26,10 @@ pub struct Options {
     pub invert: bool,
     /// Transparency flattened onto black too (a light code on a transparent ground).
     pub alpha: bool,
-    /// rqrr on the whole grey image, when it is small enough for rqrr to stay fast.
-    pub rqrr: bool,
     /// Squarish dense regions cropped and enlarged: small codes in large screenshots.
     pub regions: bool,
+    /// rqrr on the whole grey image, when it is small enough for rqrr to stay fast.
+    pub rqrr: bool,
     /// Global (Otsu) and local thresholds read by rqrr: low contrast, uneven light (small images
     /// and region crops).
     pub threshold: bool,
@@ -85,14 +85,15 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         attempt!(rqrr(&on_black));
         attempt!(rqrr(&prepare::invert(&on_black)));
     }
-    let small = pixels(&gray) <= RQRR_MAX_PIXELS;
-    if options.rqrr && small {
-        attempt!(rqrr(&gray));
-    }
+    // Regions before rqrr on the whole image: on screenshots they read ten times as many codes.
     if options.regions {
         for region in prepare::candidate_regions(&gray, MAX_REGIONS) {
             attempt!(decode_region(&gray, region, options));
         }
+    }
+    let small = pixels(&gray) <= RQRR_MAX_PIXELS;
+    if options.rqrr && small {
+        attempt!(rqrr(&gray));
     }
     if options.threshold && small {
         attempt!(rqrr(&prepare::otsu(&gray)));

@@ -50,8 +50,8 @@ fn main() {
     let steps: [Step; 6] = [
         ("invert", |o| o.invert = true),
         ("alpha", |o| o.alpha = true),
-        ("rqrr", |o| o.rqrr = true),
         ("regions", |o| o.regions = true),
+        ("rqrr", |o| o.rqrr = true),
         ("threshold", |o| o.threshold = true),
         ("rescale", |o| o.rescale = true),
     ];

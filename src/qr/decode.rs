@@ -8,12 +8,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use image::{DynamicImage, GrayImage};
-use rxing::common::HybridBinarizer;
 use rxing::common::string_utils::guessCharset;
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::multi::qrcode::QRCodeMultiReader;
 use rxing::qrcode::cpp_port::QrReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
+use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
 
 use super::prepare::{self, Rect};
 use super::{Cancel, QrError};
@@ -75,9 +75,14 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         };
     }
     let gray = prepare::flatten(image, 255);
+    // One threshold for the whole image first: a screenshot is evenly lit, and this binarizer is
+    // two to three times faster than the local one, which then reads the rest.
+    attempt!(zxing_global(&gray));
     attempt!(zxing(&gray));
     if options.invert {
-        attempt!(zxing(&prepare::invert(&gray)));
+        let inverted = prepare::invert(&gray);
+        attempt!(zxing_global(&inverted));
+        attempt!(zxing(&inverted));
     }
     if options.alpha && prepare::has_transparency(image) {
         let on_black = prepare::flatten(image, 0);
@@ -185,11 +190,21 @@ fn rqrr(gray: &GrayImage) -> Vec<String> {
 }
 
 /// Every code ZXing's QR reader finds in the grey image (dark-on-light only: the inverted image
-/// is a step of its own). Its texts honour ECI and guess Shift_JIS the way ZXing does.
+/// is a step of its own), thresholded locally. Its texts honour ECI and guess Shift_JIS the way
+/// ZXing does.
 fn zxing(gray: &GrayImage) -> Vec<String> {
+    zxing_binarized(gray, HybridBinarizer::new)
+}
+
+/// [`zxing`] with one threshold for the whole image (from its histogram).
+fn zxing_global(gray: &GrayImage) -> Vec<String> {
+    zxing_binarized(gray, GlobalHistogramBinarizer::new)
+}
+
+fn zxing_binarized<B: Binarizer>(gray: &GrayImage, binarizer: fn(Luma8LuminanceSource) -> B) -> Vec<String> {
     contained(|| {
         let source = Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height()).ok()?;
-        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let mut bitmap = BinaryBitmap::new(binarizer(source));
         let results = QrReader.decode_multiple_with_hints(&mut bitmap, &hints()).ok()?;
         Some(results.iter().map(|result| result.getText().to_owned()).collect::<Vec<_>>())
     })

@@ -77,12 +77,9 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
     let gray = prepare::flatten(image, 255);
     // One threshold for the whole image first: a screenshot is evenly lit, and this binarizer is
     // two to three times faster than the local one, which then reads the rest.
-    attempt!(zxing_global(&gray));
-    attempt!(zxing(&gray));
+    attempt!(zxing_global_then_local(gray.clone()));
     if options.invert {
-        let inverted = prepare::invert(&gray);
-        attempt!(zxing_global(&inverted));
-        attempt!(zxing(&inverted));
+        attempt!(zxing_global_then_local(prepare::invert(&gray)));
     }
     if options.alpha && prepare::has_transparency(image) {
         let on_black = prepare::flatten(image, 0);
@@ -193,18 +190,26 @@ fn rqrr(gray: &GrayImage) -> Vec<String> {
 /// is a step of its own), thresholded locally. Its texts honour ECI and guess Shift_JIS the way
 /// ZXing does.
 fn zxing(gray: &GrayImage) -> Vec<String> {
-    zxing_binarized(gray, HybridBinarizer::new)
+    Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height())
+        .map(|source| read(HybridBinarizer::new(source)))
+        .unwrap_or_default()
 }
 
-/// [`zxing`] with one threshold for the whole image (from its histogram).
-fn zxing_global(gray: &GrayImage) -> Vec<String> {
-    zxing_binarized(gray, GlobalHistogramBinarizer::new)
+/// [`zxing`] with one threshold for the whole image (from its histogram) first, and local ones
+/// only when that finds nothing; both read the same copy of the pixels.
+fn zxing_global_then_local(gray: GrayImage) -> Vec<String> {
+    let (width, height) = gray.dimensions();
+    let Ok(source) = Luma8LuminanceSource::new(gray.into_raw(), width, height) else {
+        return Vec::new();
+    };
+    let texts = read(GlobalHistogramBinarizer::new(source.clone()));
+    if texts.is_empty() { read(HybridBinarizer::new(source)) } else { texts }
 }
 
-fn zxing_binarized<B: Binarizer>(gray: &GrayImage, binarizer: fn(Luma8LuminanceSource) -> B) -> Vec<String> {
+/// The texts of every code zxing-cpp's QR reader finds in the binarized image.
+fn read<B: Binarizer>(binarizer: B) -> Vec<String> {
     contained(|| {
-        let source = Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height()).ok()?;
-        let mut bitmap = BinaryBitmap::new(binarizer(source));
+        let mut bitmap = BinaryBitmap::new(binarizer);
         let results = QrReader.decode_multiple_with_hints(&mut bitmap, &hints()).ok()?;
         Some(results.iter().map(|result| result.getText().to_owned()).collect::<Vec<_>>())
     })

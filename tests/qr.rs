@@ -3,7 +3,8 @@
 //! on a virtual display.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use otpvault::Account;
@@ -85,6 +86,17 @@ fn several_codes_in_one_image_each_once() {
 }
 
 #[test]
+fn light_code_on_dark_mode_page() {
+    assert_decodes("dark-mode-page.png");
+}
+
+#[test]
+fn code_of_about_one_pixel_a_module() {
+    assert_decodes("tiny-nearest.jpg");
+    assert_decodes("tiny-downscaled.png");
+}
+
+#[test]
 fn every_committed_image_is_listed_and_decodes() {
     for name in expected().keys() {
         assert_decodes(name);
@@ -133,6 +145,49 @@ fn image_that_made_rqrr_panic_is_a_clean_result() {
     // ZXing's test image qrcode-6/7 panics inside rqrr 0.11; the panic must stay a miss.
     let result = scan_fixture("rqrr-panic.png");
     assert!(matches!(result, Ok(_) | Err(QrError::NoCode(_))), "{result:?}");
+}
+
+/// ZXing's test images with their texts (manifest.json), in `shared/` beside the repository as in CI.
+fn shared_bench() -> (PathBuf, BTreeMap<String, Vec<String>>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/qr");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json"))
+        .unwrap_or_else(|e| panic!("{}: {e} (shared/ sits beside the repository)", dir.display()));
+    (dir, serde_json::from_str(&manifest).expect("manifest.json maps file names to texts"))
+}
+
+/// The manifest writes `\n` where some codes hold `\r\n`.
+fn normalised(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// What the pipeline reads of the 179 images (zxing-cpp reads 165) less a small margin: fewer is
+/// a regression.
+const SHARED_BENCH_DECODED: usize = 165;
+
+#[test]
+fn shared_bench_scans_without_panic_and_decodes_its_texts() {
+    let (dir, manifest) = shared_bench();
+    let mut decoded = 0;
+    for (name, texts) in &manifest {
+        let source = Source::File(dir.join(name));
+        let result = panic::catch_unwind(AssertUnwindSafe(|| qr::scan(&source, &Cancel::new())))
+            .unwrap_or_else(|_| panic!("{name}: the scan panicked"));
+        match result {
+            Ok(found) => {
+                let found: Vec<String> = found.iter().map(|t| normalised(t)).collect();
+                if texts.iter().all(|text| found.contains(&normalised(text))) {
+                    decoded += 1;
+                }
+            }
+            Err(QrError::NoCode(_)) => {}
+            Err(other) => panic!("{name}: {other}"),
+        }
+    }
+    assert!(
+        decoded >= SHARED_BENCH_DECODED,
+        "{decoded} of {} decoded, {SHARED_BENCH_DECODED} expected",
+        manifest.len()
+    );
 }
 
 #[test]

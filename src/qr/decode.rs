@@ -1,5 +1,6 @@
 //! The decoding pipeline: cheap attempts first, each further preparation step only when the
-//! previous ones found nothing. `rqrr` decodes; `rxing` (a ZXing port) is the second opinion.
+//! previous ones found nothing. ZXing's reader (rxing's port of zxing-cpp) decodes first: it is
+//! fast and reads most images; `rqrr` is the second opinion on small images and enlarged crops.
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -7,60 +8,45 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use image::{DynamicImage, GrayImage};
-use rxing::common::HybridBinarizer;
+use rxing::common::string_utils::guessCharset;
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::multi::qrcode::QRCodeMultiReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
 
 use super::prepare::{self, Rect};
 use super::{Cancel, QrError};
 
-/// Which preparation steps run. The default runs them all; the benchmark turns them off one by
-/// one to measure what each adds.
+/// Which preparation steps run after ZXing's reader on the grey image. The default runs them all;
+/// the benchmark turns them off one by one to measure what each adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// ZXing's reader on the image as it is, after rqrr found nothing.
-    pub rxing: bool,
-    /// ZXing's reader before rqrr rather than after it.
-    pub rxing_first: bool,
+    /// ZXing's reader on the inverted image: light-on-dark codes (dark-mode pages).
+    pub invert: bool,
     /// Transparency flattened onto black too (a light code on a transparent ground).
     pub alpha: bool,
-    /// Light-on-dark codes inverted.
-    pub invert: bool,
-    /// Global (Otsu) and local thresholds.
-    pub threshold: bool,
     /// Squarish dense regions cropped and enlarged: small codes in large screenshots.
     pub regions: bool,
+    /// rqrr on the whole grey image, when it is small enough for rqrr to stay fast.
+    pub rqrr: bool,
+    /// Global (Otsu) and local thresholds read by rqrr: low contrast, uneven light (small images
+    /// and region crops).
+    pub threshold: bool,
     /// The whole image enlarged (tiny codes) or reduced (noise and blur), with a quiet zone.
     pub rescale: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            rxing: true,
-            rxing_first: false,
-            alpha: true,
-            invert: true,
-            threshold: true,
-            regions: true,
-            rescale: true,
-        }
+        Self { invert: true, alpha: true, rqrr: true, regions: true, threshold: true, rescale: true }
     }
 }
 
 impl Options {
-    /// rqrr on the grey image alone.
+    /// ZXing's reader on the grey image alone.
     pub fn plain() -> Self {
-        Self {
-            rxing: false,
-            rxing_first: false,
-            alpha: false,
-            invert: false,
-            threshold: false,
-            regions: false,
-            rescale: false,
-        }
+        Self { invert: false, alpha: false, rqrr: false, regions: false, threshold: false, rescale: false }
     }
 }
 
@@ -68,6 +54,9 @@ impl Options {
 const MAX_REGIONS: usize = 6;
 /// Regions are enlarged towards this size (pixels on the longer side).
 const REGION_TARGET_SIDE: u32 = 800;
+/// rqrr reads a whole image only up to this many pixels: on large noisy screenshots its search
+/// for finder patterns takes seconds, and ZXing's reader already covers them.
+const RQRR_MAX_PIXELS: u64 = 1024 * 1024;
 
 /// Every QR text in the image, each once; empty when none was found.
 pub fn decode(image: &DynamicImage, cancel: &Cancel) -> Result<Vec<String>, QrError> {
@@ -86,29 +75,31 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
         };
     }
     let gray = prepare::flatten(image, 255);
-    if options.rxing && options.rxing_first {
-        attempt!(rxing(&gray));
-    }
-    attempt!(rqrr(&gray));
-    if options.rxing && !options.rxing_first {
-        attempt!(rxing(&gray));
+    // One threshold for the whole image first: a screenshot is evenly lit, and this binarizer is
+    // two to three times faster than the local one, which then reads the rest.
+    attempt!(zxing_global_then_local(gray.clone()));
+    if options.invert {
+        attempt!(zxing_global_then_local(prepare::invert(&gray)));
     }
     if options.alpha && prepare::has_transparency(image) {
         let on_black = prepare::flatten(image, 0);
+        attempt!(zxing(&on_black));
         attempt!(rqrr(&on_black));
         attempt!(rqrr(&prepare::invert(&on_black)));
     }
-    if options.invert {
-        attempt!(rqrr(&prepare::invert(&gray)));
-    }
-    if options.threshold {
-        attempt!(rqrr(&prepare::otsu(&gray)));
-        attempt!(rqrr(&prepare::local_threshold(&gray, local_radius(&gray))));
-    }
+    // Regions before rqrr on the whole image: on screenshots they read ten times as many codes.
     if options.regions {
         for region in prepare::candidate_regions(&gray, MAX_REGIONS) {
             attempt!(decode_region(&gray, region, options));
         }
+    }
+    let small = pixels(&gray) <= RQRR_MAX_PIXELS;
+    if options.rqrr && small {
+        attempt!(rqrr(&gray));
+    }
+    if options.threshold && small {
+        attempt!(rqrr(&prepare::otsu(&gray)));
+        attempt!(rqrr(&prepare::local_threshold(&gray, local_radius(&gray))));
     }
     if options.rescale {
         let longest = gray.width().max(gray.height());
@@ -119,33 +110,50 @@ pub fn decode_with(image: &DynamicImage, options: &Options, cancel: &Cancel) -> 
             attempt!(rqrr(&prepare::otsu(&larger)));
         }
         let smaller = prepare::with_quiet_zone(&prepare::rescale(&gray, 0.5), 16);
-        attempt!(rqrr(&smaller));
-        if options.rxing {
-            attempt!(rxing(&smaller));
+        attempt!(zxing(&smaller));
+        if options.invert {
+            attempt!(zxing(&prepare::invert(&smaller)));
+        }
+        if pixels(&smaller) <= RQRR_MAX_PIXELS {
+            attempt!(rqrr(&smaller));
+            // Halving and thresholding turns the picture inside a designer code (ZXing's
+            // qrcode-2/13) back into plain modules.
+            if options.threshold {
+                attempt!(rqrr(&prepare::otsu(&smaller)));
+            }
         }
     }
     Ok(Vec::new())
 }
 
-/// One candidate region: cut out, enlarged, given a quiet zone, then decoded as it is,
-/// inverted and thresholded.
+/// One candidate region: cut out, enlarged, given a quiet zone, then decoded. ZXing's reader
+/// gets a smoothly enlarged copy; its Java-port reader and rqrr get one enlarged pixel by pixel,
+/// which reads the crisp 1-2 pixel modules of a small code in a screenshot best.
 fn decode_region(gray: &GrayImage, region: Rect, options: &Options) -> Vec<String> {
     let cut = prepare::crop(gray, region);
     let longest = cut.width().max(cut.height()).max(1);
-    let factor = (REGION_TARGET_SIDE as f32 / longest as f32).clamp(1.0, 4.0);
+    let factor = (REGION_TARGET_SIDE / longest).clamp(1, 4) as f32;
     let border = (longest as f32 * factor / 20.0) as u32 + 4;
-    let enlarged = prepare::with_quiet_zone(&prepare::rescale(&cut, factor), border);
-    let mut texts = rqrr(&enlarged);
-    if texts.is_empty() {
-        texts = rqrr(&prepare::otsu(&enlarged));
+    let smooth = prepare::enlarge_smooth(&cut, factor);
+    let sharp = prepare::rescale(&cut, factor);
+    let framed = |image: &GrayImage| prepare::with_quiet_zone(image, border);
+    let mut attempts: Vec<Box<dyn Fn() -> Vec<String>>> = vec![
+        Box::new(|| zxing(&framed(&smooth))),
+        Box::new(|| zxing_java(&framed(&sharp))),
+        Box::new(|| rqrr(&framed(&sharp))),
+    ];
+    if options.invert {
+        attempts.push(Box::new(|| zxing(&framed(&prepare::invert(&smooth)))));
+        attempts.push(Box::new(|| rqrr(&framed(&prepare::invert(&sharp)))));
     }
-    if texts.is_empty() && options.invert {
-        texts = rqrr(&prepare::with_quiet_zone(&prepare::invert(&prepare::rescale(&cut, factor)), border));
+    if options.threshold {
+        attempts.push(Box::new(|| rqrr(&prepare::otsu(&framed(&sharp)))));
     }
-    if texts.is_empty() && options.rxing {
-        texts = rxing(&enlarged);
-    }
-    texts
+    attempts.iter().map(|attempt| attempt()).find(|texts| !texts.is_empty()).unwrap_or_default()
+}
+
+fn pixels(image: &GrayImage) -> u64 {
+    u64::from(image.width()) * u64::from(image.height())
 }
 
 /// A neighbourhood of about 1/40 of the image: a few modules of a code filling a good part of it.
@@ -178,27 +186,68 @@ fn rqrr(gray: &GrayImage) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// Every code ZXing's QR reader finds in the grey image, light-on-dark ones included.
-fn rxing(gray: &GrayImage) -> Vec<String> {
+/// Every code ZXing's QR reader finds in the grey image (dark-on-light only: the inverted image
+/// is a step of its own), thresholded locally. Its texts honour ECI and guess Shift_JIS the way
+/// ZXing does.
+fn zxing(gray: &GrayImage) -> Vec<String> {
+    Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height())
+        .map(|source| read(HybridBinarizer::new(source)))
+        .unwrap_or_default()
+}
+
+/// [`zxing`] with one threshold for the whole image (from its histogram) first, and local ones
+/// only when that finds nothing; both read the same copy of the pixels.
+fn zxing_global_then_local(gray: GrayImage) -> Vec<String> {
+    let (width, height) = gray.dimensions();
+    let Ok(source) = Luma8LuminanceSource::new(gray.into_raw(), width, height) else {
+        return Vec::new();
+    };
+    let texts = read(GlobalHistogramBinarizer::new(source.clone()));
+    if texts.is_empty() { read(HybridBinarizer::new(source)) } else { texts }
+}
+
+/// The texts of every code zxing-cpp's QR reader finds in the binarized image.
+fn read<B: Binarizer>(binarizer: B) -> Vec<String> {
     contained(|| {
-        let source = Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height()).ok()?;
-        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let hints = DecodeHints {
-            PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-            TryHarder: Some(true),
-            AlsoInverted: Some(true),
-            ..DecodeHints::default()
-        };
-        let results = QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints).ok()?;
+        let mut bitmap = BinaryBitmap::new(binarizer);
+        let results = QrReader.decode_multiple_with_hints(&mut bitmap, &hints()).ok()?;
         Some(results.iter().map(|result| result.getText().to_owned()).collect::<Vec<_>>())
     })
     .flatten()
     .unwrap_or_default()
 }
 
-/// QR byte segments hold UTF-8 in practice; the standard's default is ISO 8859-1.
+/// ZXing's older reader (rxing's port of the Java library): on enlarged crops of small codes
+/// it finds finder patterns the zxing-cpp port misses.
+fn zxing_java(gray: &GrayImage) -> Vec<String> {
+    contained(|| {
+        let source = Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height()).ok()?;
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let results = QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints()).ok()?;
+        Some(results.iter().map(|result| result.getText().to_owned()).collect::<Vec<_>>())
+    })
+    .flatten()
+    .unwrap_or_default()
+}
+
+fn hints() -> DecodeHints {
+    DecodeHints {
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        TryHarder: Some(true),
+        ..DecodeHints::default()
+    }
+}
+
+/// rqrr hands over the raw bytes and drops the ECI designator: UTF-8 when they are valid UTF-8
+/// (what otpauth URIs use), else the charset ZXing would guess (Shift_JIS for Kanji segments and
+/// Japanese byte text, ISO 8859-1 by the standard's default).
 fn text_of(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|error| error.into_bytes().iter().map(|&b| char::from(b)).collect())
+    String::from_utf8(bytes).unwrap_or_else(|error| {
+        let bytes = error.into_bytes();
+        guessCharset(&bytes, &DecodeHints::default())
+            .and_then(|charset| charset.decode(&bytes).ok())
+            .unwrap_or_else(|| bytes.iter().map(|&b| char::from(b)).collect())
+    })
 }
 
 thread_local! {
@@ -221,4 +270,23 @@ fn contained<T>(decoder: impl FnOnce() -> T) -> Option<T> {
     let result = panic::catch_unwind(AssertUnwindSafe(decoder));
     CONTAINING.with(|depth| depth.set(depth.get() - 1));
     result.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_of;
+
+    #[test]
+    fn rqrr_bytes_take_the_charset_zxing_would_guess() {
+        assert_eq!(
+            text_of("otpauth://totp/Zoë?secret=JBSWY3DPEHPK3PXP".into()),
+            "otpauth://totp/Zoë?secret=JBSWY3DPEHPK3PXP"
+        );
+        // Kanji segments and Japanese byte text come out as Shift_JIS (ZXing's qrcode-2/31 and /17).
+        let kanji =
+            vec![0x8D, 0xA1, 0x93, 0x78, 0x82, 0xCC, 0x83, 0x6F, 0x81, 0x5B, 0x83, 0x57, 0x83, 0x87, 0x83, 0x93];
+        assert_eq!(text_of(kanji), "今度のバージョン");
+        assert_eq!(text_of(vec![0xC3, 0xDE, 0xBB, 0xDE, 0xB2, 0xDD, 0x51, 0x52]), "ﾃﾞｻﾞｲﾝQR");
+        assert_eq!(text_of(vec![0x63, 0x61, 0x66, 0xE9]), "café");
+    }
 }

@@ -40,25 +40,27 @@ fn measure(images: &[(image::DynamicImage, Vec<String>)], options: &Options) -> 
     (decoded, times[times.len() / 2], times[times.len() - 1])
 }
 
+/// A step's name and how it is switched on or off.
+type Step = (&'static str, fn(&mut Options));
+
 fn main() {
     let corpora: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let all = Options::default();
-    let steps: [(&str, fn(&mut Options)); 7] = [
-        ("rxing", |o| o.rxing = true),
-        ("rxing first", |o| o.rxing_first = true),
-        ("alpha", |o| o.alpha = true),
+    // In the order the pipeline runs them.
+    let steps: [Step; 6] = [
         ("invert", |o| o.invert = true),
-        ("threshold", |o| o.threshold = true),
+        ("alpha", |o| o.alpha = true),
         ("regions", |o| o.regions = true),
+        ("rqrr", |o| o.rqrr = true),
+        ("threshold", |o| o.threshold = true),
         ("rescale", |o| o.rescale = true),
     ];
-    let without: [(&str, fn(&mut Options)); 7] = [
-        ("rxing", |o| o.rxing = false),
-        ("rxing first", |o| o.rxing_first = false),
-        ("alpha", |o| o.alpha = false),
+    let without: [Step; 6] = [
         ("invert", |o| o.invert = false),
-        ("threshold", |o| o.threshold = false),
+        ("alpha", |o| o.alpha = false),
+        ("rqrr", |o| o.rqrr = false),
         ("regions", |o| o.regions = false),
+        ("threshold", |o| o.threshold = false),
         ("rescale", |o| o.rescale = false),
     ];
     for corpus in corpora {
@@ -76,7 +78,7 @@ fn main() {
         );
         let mut options = Options::plain();
         let (decoded, median, worst) = measure(&images, &options);
-        println!("{:<26} {decoded:>8} {median:>10.1} {worst:>9.1}", "rqrr alone");
+        println!("{:<26} {decoded:>8} {median:>10.1} {worst:>9.1}", "ZXing reader alone");
         for (name, enable) in steps {
             enable(&mut options);
             let (decoded, median, worst) = measure(&images, &options);

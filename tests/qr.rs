@@ -361,3 +361,22 @@ fn empty_clipboard_says_what_to_do() {
     assert_ne!(out.code, Some(0));
     assert!(out.stderr.contains("clipboard"), "{}", out.stderr);
 }
+
+#[test]
+fn the_screen_is_captured_and_scanned() {
+    let page = fixture("qr/dark-mode-page.png");
+    // ImageMagick's viewer shows the page on the virtual screen; the scan captures every monitor.
+    let out = on_virtual_display(&format!(
+        "display -geometry +40+40 '{}' & viewer=$!; sleep 2; \"$OTPVAULT\" scan --screen; status=$?; kill $viewer; exit $status",
+        page.display()
+    ));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.trim_end(), expected()["dark-mode-page.png"][0]);
+}
+
+#[test]
+fn an_empty_screen_says_no_code() {
+    let out = on_virtual_display("\"$OTPVAULT\" scan --screen");
+    assert_ne!(out.code, Some(0));
+    assert!(out.stderr.contains("no QR code found in the screen"), "{}", out.stderr);
+}

@@ -372,6 +372,8 @@ fn enrolment_saves_the_seed_before_any_code_then_gives_two_consecutive_codes() {
     assert!(has(&harness, &grouped(&code1)));
     assert!(has(&harness, "Code 2 appears in 10 s"));
     assert!(harness.query_by_label("Copy code 2").is_none());
+    let next = "The service accepted the codes: next";
+    assert!(harness.get_by_label(next).accesskit_node().is_disabled(), "no moving on with one code");
 
     world.clock.advance(Duration::from_secs(10));
     harness.run_ok();
@@ -380,6 +382,7 @@ fn enrolment_saves_the_seed_before_any_code_then_gives_two_consecutive_codes() {
     assert!(has(&harness, &grouped(&code1)), "code 1 stays");
     assert!(has(&harness, &grouped(&code2)));
     assert!(has(&harness, "Submit both codes now: 30 s left"));
+    assert!(!harness.get_by_label(next).accesskit_node().is_disabled());
     harness.get_by_label("Copy code 2").click();
     harness.run_ok();
     assert_eq!(world.clipboard.content(), Some(code2));

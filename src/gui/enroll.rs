@@ -276,7 +276,11 @@ impl EnrollPanel {
             requests.push(Request::SetHotpCounter { id: entry.id, counter });
         }
         ui.add_space(6.0);
-        if ui.button("The service accepted the codes: next").clicked() {
+        // The service needs both codes: moving on before code 2 exists would leave it unsubmitted.
+        let next = ui
+            .add_enabled(step.second.is_some(), egui::Button::new("The service accepted the codes: next"))
+            .on_disabled_hover_text("Wait for MFA code 2, submit both codes, then go on.");
+        if next.clicked() {
             let entry = entry.clone();
             self.stage = Stage::Backup { entry, reveal: false, kept: false };
         }

@@ -476,50 +476,28 @@ impl App {
         if !self.settings.check_clock || self.clock_check.is_some() {
             return;
         }
-        let (tx, rx) = channel();
-        let (source, clock, ctx) = (self.time_source.clone(), self.clock.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            let _ = tx.send(source.skew(clock.as_ref()).map_err(|e| e.to_string()));
-            ctx.request_repaint();
-        });
-        self.clock_check = Some(rx);
+        let (source, clock) = (self.time_source.clone(), self.clock.clone());
+        self.clock_check = Some(spawn_waking(ctx, move || source.skew(clock.as_ref()).map_err(|e| e.to_string())));
     }
 
-    /// Runs `job` on a worker thread with the store, and wakes the window when it is done.
-    fn with_store_in_background(
+    /// Runs `job` on a worker thread with the store (the KDF is slow), and wakes the window with
+    /// the store and the result, wrapped by `done`.
+    fn with_store_in_background<T: Send + 'static>(
         &mut self,
         ctx: &egui::Context,
-        job: impl FnOnce(&mut dyn Store) -> anyhow::Result<Vec<Entry>> + Send + 'static,
+        done: fn(Box<dyn Store>, T) -> Done,
+        job: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
     ) {
         let Some(mut store) = self.store.take() else { return };
         self.in_background(ctx, move || {
             let result = job(store.as_mut());
-            Done::Opened(store, result)
+            done(store, result)
         });
     }
 
     /// Runs `job` on a worker thread and wakes the window with its result.
     fn in_background(&mut self, ctx: &egui::Context, job: impl FnOnce() -> Done + Send + 'static) {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(job());
-            ctx.request_repaint();
-        });
-        self.work = Some(rx);
-    }
-
-    /// Runs a backup `job` with the store on a worker thread (the key derivation is slow).
-    fn backup_in_background(
-        &mut self,
-        ctx: &egui::Context,
-        job: impl FnOnce(&mut dyn Store) -> anyhow::Result<Option<String>> + Send + 'static,
-    ) {
-        let Some(mut store) = self.store.take() else { return };
-        self.in_background(ctx, move || {
-            let result = job(store.as_mut());
-            Done::BackedUp(store, result)
-        });
+        self.work = Some(spawn_waking(ctx, job));
     }
 
     fn scan_in_background(
@@ -533,12 +511,14 @@ impl App {
 
     fn handle(&mut self, ctx: &egui::Context, request: Request) {
         match request {
-            Request::Create { password, remember } => self.with_store_in_background(ctx, move |store| {
+            Request::Create { password, remember } => self.with_store_in_background(ctx, Done::Opened, move |store| {
                 store.create(&password, remember)?;
                 Ok(Vec::new())
             }),
-            Request::Unlock(password) => self.with_store_in_background(ctx, move |store| store.unlock(&password)),
-            Request::UnlockWithKeyring => self.with_store_in_background(ctx, |store| {
+            Request::Unlock(password) => {
+                self.with_store_in_background(ctx, Done::Opened, move |store| store.unlock(&password))
+            }
+            Request::UnlockWithKeyring => self.with_store_in_background(ctx, Done::Opened, |store| {
                 store
                     .unlock_with_keyring()
                     .unwrap_or_else(|| Err(anyhow::anyhow!("no keyring slot: type the password")))
@@ -585,7 +565,7 @@ impl App {
             }
             Request::Backup { format, password } => {
                 let files = self.files.clone();
-                self.backup_in_background(ctx, move |store| {
+                self.with_store_in_background(ctx, Done::BackedUp, move |store| {
                     let Some(path) = files.save("Back up otpvault accounts", format.file_name()) else {
                         return Ok(None);
                     };
@@ -772,6 +752,18 @@ impl App {
     fn toast(&mut self, text: &str, for_: Duration) {
         self.toast = Some(Toast { text: text.to_owned(), until: self.clock.now() + for_ });
     }
+}
+
+/// Runs `job` on a worker thread; its result arrives on the returned channel, and the window is
+/// woken to pick it up.
+fn spawn_waking<T: Send + 'static>(ctx: &egui::Context, job: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+    let (tx, rx) = channel();
+    let ctx = ctx.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(job());
+        ctx.request_repaint();
+    });
+    rx
 }
 
 impl eframe::App for App {
